@@ -1,0 +1,26 @@
+/**
+ * The one redaction used by every error and log line: secrets in URLs (the login hash) and in JSON
+ * bodies (SIP and admin passwords) are replaced before text leaves the client.
+ */
+export const REDACTED = "[REDACTED]";
+
+const SECRET_KEYS = /^(password|devicePassword|token|authorization)$/i;
+
+/** A URL or path with secret query values replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:password|token)=)[^&#]*/gi, `$1${REDACTED}`);
+}
+
+/** A copy of a JSON value with every secret-named key replaced, at any depth. */
+export function redactBody(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactBody);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? REDACTED : redactBody(v)]));
+  }
+  return value;
+}
+
+/** Removes known secret strings from free text (a device might echo a value back in a message). */
+export function redactText(text: string, secrets: readonly (string | undefined)[]): string {
+  return secrets.reduce<string>((acc, s) => (s && s.length >= 3 ? acc.split(s).join(REDACTED) : acc), text);
+}

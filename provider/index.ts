@@ -1,0 +1,16 @@
+/**
+ * pulumi-basip: SIP accounts of BAS-IP intercoms as Pulumi resources.
+ *
+ * - {@link SipAccount}: the main SIP account.
+ * - {@link SecondSipAccount}: the second SIP account (Android panels).
+ *
+ * The device emulator for offline tests is exported from `pulumi-basip/emulator`.
+ */
+export { SipAccount, SipAccountArgs } from "./resources/sip-account";
+export { SecondSipAccount, SecondSipAccountArgs } from "./resources/second-sip-account";
+export { DeviceArgs, DeviceConnectionOutput } from "./resources/device-args";
+export { DeviceClient, ClientOptions } from "./client/client";
+export { DeviceError, DeviceErrorKind, isDeviceError } from "./client/errors";
+export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts";
+export { DEVICE_DEFAULTS } from "./schema/device";
+export { WEB_PASS } from "./schema/rules";

@@ -1,0 +1,81 @@
+/**
+ * `basip.SipAccount`: the device's main SIP account ("Set device SIP settings",
+ * https://developers.bas-ip.com/camdroid-monitors/set-device-sip-settings), at
+ * `/api/v1/device/sip/settings`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { sipAccountProvider } from "./dynamic";
+import { DeviceArgs, DeviceConnectionOutput, deviceInputs, withSecretOutputs } from "./device-args";
+
+/** Arguments of a {@link SipAccount}. Rules are checked at preview, before any device request. */
+export interface SipAccountArgs {
+  /** The device and how to log in to it. */
+  device: pulumi.Input<DeviceArgs>;
+  /** SIP proxy: IPv4 address or DNS name, optional `sip:` prefix and `:port`, e.g. `"sip:pbx.example.com"`. */
+  proxy: pulumi.Input<string>;
+  /** SIP server (realm): IPv4 address or DNS name with optional `:port`. */
+  realm: pulumi.Input<string>;
+  /** SIP user (number): 1 to 31 characters (letters, digits, space and ~`!@#$%^&*()_-+={[}]|"<,>.?/;). */
+  user: pulumi.Input<string>;
+  /**
+   * SIP password: 1 to 31 characters from the same set; never `"WebPass"` (the device's placeholder).
+   * Always a secret. The device never returns it, so it is compared with the last applied value only.
+   */
+  password: pulumi.Input<string>;
+  /** STUN server: `ip` is an IPv4 address or DNS name without port, `port` 1 to 65535. */
+  stun: pulumi.Input<{ ip: pulumi.Input<string>; port: pulumi.Input<number> }>;
+  /** Registration expiry in seconds, 30 to 900. Left to the device when unset. */
+  registrationInterval?: pulumi.Input<number>;
+  /** H.264 RTP payload type, 99 to 127. @default 102 */
+  h264?: pulumi.Input<number>;
+  /** SIP transport. Left to the device when unset. */
+  transport?: pulumi.Input<"udp" | "tcp" | "tls">;
+}
+
+/**
+ * The main SIP account of a BAS-IP device. Creating it adopts the device's account (a device always
+ * has one); destroying it only removes it from the stack, and the device keeps its settings.
+ *
+ * @example
+ * new basip.SipAccount("lobby", {
+ *   device: { endpoint: "http://10.0.0.21", password: cfg.requireSecret("adminPassword") },
+ *   proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: "1001",
+ *   password: cfg.requireSecret("sip1001"), stun: { ip: "stun.example.com", port: 3478 },
+ * });
+ */
+export class SipAccount extends pulumi.dynamic.Resource {
+  /** Connection settings (without the admin password). */
+  declare readonly device: pulumi.Output<DeviceConnectionOutput>;
+  /** Admin password, secret; absent when it comes from stack config or the environment. */
+  declare readonly devicePassword: pulumi.Output<string | undefined>;
+  declare readonly proxy: pulumi.Output<string>;
+  declare readonly realm: pulumi.Output<string>;
+  declare readonly user: pulumi.Output<string>;
+  /** The last applied SIP password (secret). */
+  declare readonly password: pulumi.Output<string>;
+  declare readonly stun: pulumi.Output<{ ip: string; port: number }>;
+  declare readonly registrationInterval: pulumi.Output<number | undefined>;
+  declare readonly h264: pulumi.Output<number>;
+  declare readonly transport: pulumi.Output<"udp" | "tcp" | "tls" | undefined>;
+
+  constructor(name: string, args: SipAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      sipAccountProvider,
+      name,
+      {
+        ...deviceInputs(args.device),
+        proxy: args.proxy,
+        realm: args.realm,
+        user: args.user,
+        password: pulumi.secret(args.password),
+        stun: args.stun,
+        registrationInterval: args.registrationInterval,
+        h264: args.h264,
+        transport: args.transport,
+      },
+      withSecretOutputs(opts),
+      "basip",
+      "SipAccount",
+    );
+  }
+}

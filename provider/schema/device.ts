@@ -1,0 +1,64 @@
+/**
+ * How to reach one device: endpoint, credentials and transport options. Validated by `check` like the
+ * account fields, so a typo in an endpoint fails at preview, before any request.
+ */
+import * as t from "io-ts";
+import { rule } from "./rules";
+
+const isEndpoint = (s: string) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && u.password === "" && u.search === "" && u.hash === "";
+  } catch {
+    return false;
+  }
+};
+
+/** `http://host[:port]` or `https://host[:port]`, no credentials, query or fragment. */
+export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:// or https:// URL without credentials, query or fragment");
+
+const isApiPath = (s: string) => /^\/[A-Za-z0-9._~/-]*$/.test(s);
+export const ApiPath = rule("ApiPath", t.string, isApiPath, "must be an absolute path such as /api/v1/device/sip/settings");
+
+const integerIn = (name: string, min: number, max: number) =>
+  rule(name, t.number, (n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`);
+
+/** Connection settings of a device (all but the admin password, which travels as a secret apart). */
+export const DeviceConnection = t.intersection(
+  [
+    t.type({ endpoint: Endpoint }),
+    t.partial({
+      username: rule("Username", t.string, (s) => s.length >= 1 && s.length <= 50, "must be 1 to 50 characters"),
+      insecureSkipVerify: t.boolean,
+      caCertificate: rule("CaCertificate", t.string, (s) => s.includes("-----BEGIN CERTIFICATE-----"), "must be a PEM certificate"),
+      timeoutMs: integerIn("TimeoutMs", 100, 600000),
+      retries: integerIn("Retries", 0, 10),
+      mainAccountPath: ApiPath,
+      secondAccountPath: ApiPath,
+    }),
+  ],
+  "DeviceConnection",
+);
+export type DeviceConnection = t.TypeOf<typeof DeviceConnection>;
+
+/** Admin password of the web interface/API (the devices allow up to 16 ASCII characters; we do not narrow it). */
+export const AdminPassword = rule("AdminPassword", t.string, (s) => s.length >= 1 && s.length <= 64, "must be 1 to 64 characters");
+
+/** Defaults documented on `DeviceArgs`. */
+export const DEVICE_DEFAULTS = {
+  username: "admin",
+  timeoutMs: 10_000,
+  retries: 2,
+  mainAccountPath: "/api/v1/device/sip/settings",
+  /**
+   * Unpublished on the vendor portal (shared/reference/basip-api.md §5.0). We extend the first
+   * account's path, which is how the portal's page titles pair them ("first/second account SIP
+   * settings"); users confirm it on their firmware and override it per device.
+   */
+  secondAccountPath: "/api/v1/device/sip/settings/second",
+} as const;
+
+/** The endpoint as used in ids and messages: no trailing slash. */
+export function normalizeEndpoint(endpoint: string): string {
+  return endpoint.replace(/\/+$/, "");
+}

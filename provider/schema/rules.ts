@@ -1,0 +1,125 @@
+/**
+ * One io-ts codec per device field. Each codec states its rule once, in words a person can act on;
+ * the reporter (`report.ts`) prefixes the field path and, for non-secret fields, the rejected value.
+ *
+ * Rules follow the spec by intent (see shared/reference/basip-api.md §6): the published user/password
+ * regex does not compile in JavaScript and the host regexes are not anchored, so we do not copy them.
+ */
+import * as t from "io-ts";
+
+/** The placeholder a device answers instead of a stored SIP password. Never valid as input. */
+export const WEB_PASS = "WebPass";
+
+/**
+ * Builds a codec that refines `base` by `accept`; a rejection carries `rule` as its message.
+ * Branding is unnecessary here: these values only cross process boundaries as plain JSON.
+ */
+export function rule<A>(name: string, base: t.Type<A, A, unknown>, accept: (a: A) => boolean, ruleText: string): t.Type<A, A, unknown> {
+  return new t.Type<A, A, unknown>(
+    name,
+    (u): u is A => base.is(u) && accept(u),
+    (u, c) => {
+      const decoded = base.validate(u, c);
+      if (decoded._tag === "Left") return t.failure(u, c, ruleText);
+      return accept(decoded.right) ? t.success(decoded.right) : t.failure(u, c, ruleText);
+    },
+    t.identity,
+  );
+}
+
+/** A string that fails with `ruleText` when it is not a string at all, too. */
+const str = (name: string, accept: (s: string) => boolean, ruleText: string) => rule(name, t.string, accept, ruleText);
+
+const IPV4_OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = `${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}`;
+// Labels of letters, digits, '-' and '_' (the spec's pattern allows '_'); single-label names such as
+// `localhost` are accepted because lab and docker setups use them.
+const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+const DNS = `${LABEL}(?:\\.${LABEL})*`;
+const HOST = `(?:${IPV4}|${DNS})`;
+
+const hostRe = new RegExp(`^${HOST}$`);
+const hostPortRe = new RegExp(`^${HOST}(?::(\\d{1,5}))?$`);
+
+const validPort = (p: string | undefined) => p === undefined || (Number(p) >= 1 && Number(p) <= 65535);
+const isHostPort = (s: string) => {
+  const m = hostPortRe.exec(s);
+  return m !== null && s.length <= 253 && validPort(m[1]);
+};
+
+/** Characters the devices accept in user, user id and password (§6.3); `;` is accepted as well. */
+export const ALLOWED_CHARS_TEXT = "letters, digits, space and ~`!@#$%^&*()_-+={[}]|\"<,>.?/;";
+const allowedRe = /^[0-9A-Za-z \t~`!@#$%^&*()_\-+={[}\]|"<,>.?/;]*$/;
+const inSet = (s: string) => allowedRe.test(s);
+
+/** IPv4 address or DNS name, no port (the STUN server address). */
+export const Host = str("Host", (s) => hostRe.test(s) && s.length <= 253, "must be an IPv4 address or DNS name without a port");
+
+/** IPv4 address or DNS name with an optional `:port` (realm, outbound). */
+export const HostPort = str("HostPort", isHostPort, "must be an IPv4 address or DNS name with an optional :port");
+
+/** `HostPort` or the empty string (outbound proxy switched off). */
+export const OptionalHostPort = str("OptionalHostPort", (s) => s === "" || isHostPort(s), 'must be "" or an IPv4 address or DNS name with an optional :port');
+
+/** Main account proxy: `HostPort`, optionally written with the `sip:` scheme. */
+export const MainProxy = str(
+  "MainProxy",
+  (s) => isHostPort(s.startsWith("sip:") ? s.slice(4) : s),
+  "must be an IPv4 address or DNS name with an optional sip: prefix and :port",
+);
+
+/** Second account proxy: the Android-panel spec requires the `sip:` scheme. */
+export const SipUriProxy = str(
+  "SipUriProxy",
+  (s) => s.startsWith("sip:") && isHostPort(s.slice(4)),
+  "must be sip: followed by an IPv4 address or DNS name with an optional :port",
+);
+
+/** SIP user (number): 1 to 31 characters from the allowed set. */
+export const SipUser = str("SipUser", (s) => s.length >= 1 && s.length <= 31 && inSet(s), `must be 1 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
+
+/** SIP user id: 0 to 31 characters from the allowed set. */
+export const SipUserId = str("SipUserId", (s) => s.length <= 31 && inSet(s), `must be 0 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
+
+const password = (name: string, min: number) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === "string" && u !== WEB_PASS && u.length >= min && u.length <= 31 && inSet(u),
+    (u, c) => {
+      if (typeof u !== "string") return t.failure(u, c, "must be a string");
+      if (u === WEB_PASS) return t.failure(u, c, `must not be "${WEB_PASS}": that is the placeholder devices answer instead of the real password`);
+      if (u.length < min || u.length > 31 || !inSet(u)) return t.failure(u, c, `must be ${min} to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
+      return t.success(u);
+    },
+    t.identity,
+  );
+
+/** Main account SIP password (Camdroid spec: 1 to 31 characters). */
+export const MainPassword = password("MainPassword", 1);
+
+/** Second account SIP password (Android-panel spec: 6 to 31 characters). */
+export const SecondPassword = password("SecondPassword", 6);
+
+const integerIn = (name: string, min: number, max: number) =>
+  rule(name, t.number, (n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`);
+
+/** Registration expiry in seconds. */
+export const RegistrationInterval = integerIn("RegistrationInterval", 30, 900);
+
+/** H.264 RTP payload type; the device default is 102. */
+export const H264 = integerIn("H264", 99, 127);
+export const H264_DEFAULT = 102;
+
+/** UDP/TCP port. */
+export const Port = integerIn("Port", 1, 65535);
+
+/** SIP transport protocol. */
+export const Transport = rule(
+  "Transport",
+  t.keyof({ udp: null, tcp: null, tls: null }),
+  () => true,
+  'must be one of "udp", "tcp", "tls"',
+);
+
+/** STUN server, as the device nests it. */
+export const Stun = t.type({ ip: Host, port: Port }, "Stun");

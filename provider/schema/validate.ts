@@ -1,0 +1,83 @@
+/**
+ * Pure validation of a resource's inputs, as `check` needs it: one failure per bad field, defaults
+ * applied, and values that are unknown during preview let through untouched.
+ */
+import * as E from "fp-ts/Either";
+import * as t from "io-ts";
+import { AccountSchema } from "./accounts";
+import { AdminPassword, DeviceConnection } from "./device";
+import { FieldFailure, report } from "./report";
+
+/** The sentinel Pulumi puts in place of a value that is not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
+
+function containsUnknown(u: unknown): boolean {
+  if (u === UNKNOWN) return true;
+  if (isObject(u)) return Object.values(u).some(containsUnknown);
+  if (Array.isArray(u)) return u.some(containsUnknown);
+  return false;
+}
+
+type Props = Record<string, { codec: t.Mixed; required: boolean }>;
+
+/** The properties of an object codec (`t.type`, `t.partial` or an intersection of them). */
+function propsOf(codec: t.Mixed): Props | undefined {
+  if (codec instanceof t.InterfaceType) {
+    return Object.fromEntries(Object.entries(codec.props as Record<string, t.Mixed>).map(([k, c]) => [k, { codec: c, required: true }]));
+  }
+  if (codec instanceof t.PartialType) {
+    return Object.fromEntries(Object.entries(codec.props as Record<string, t.Mixed>).map(([k, c]) => [k, { codec: c, required: false }]));
+  }
+  if (codec instanceof t.IntersectionType) {
+    const parts = (codec.types as t.Mixed[]).map(propsOf);
+    return parts.every((p) => p !== undefined) ? Object.assign({}, ...parts) : undefined;
+  }
+  return undefined;
+}
+
+/** Validates one value; inside objects that hold unknowns, validates the known parts only. */
+function validateValue(codec: t.Mixed, value: unknown, path: string): FieldFailure[] {
+  if (value === UNKNOWN) return [];
+  const props = isObject(value) && containsUnknown(value) ? propsOf(codec) : undefined;
+  if (props && isObject(value)) return validateProps(props, value, path);
+  const decoded = codec.decode(value);
+  return E.isLeft(decoded) ? report(decoded.left, path) : [];
+}
+
+function validateProps(props: Props, value: Record<string, unknown>, prefix: string): FieldFailure[] {
+  return Object.entries(props).flatMap(([key, { codec, required }]) => {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (value[key] === undefined) return required ? [{ property: path, reason: "is required" }] : [];
+    return validateValue(codec, value[key], path);
+  });
+}
+
+/** Inputs that are not account fields: where the device is and how to log in. */
+const connectionProps: Props = {
+  device: { codec: DeviceConnection, required: true },
+  devicePassword: { codec: AdminPassword, required: false },
+};
+
+/**
+ * Validates the inputs of one account resource. Returns the inputs the provider keeps (known keys
+ * only, defaults applied) or every failure at once.
+ */
+export function validateAccountInputs(schema: AccountSchema, raw: Record<string, unknown>): E.Either<FieldFailure[], Record<string, unknown>> {
+  const fields: Props = {
+    ...Object.fromEntries(Object.entries(schema.required).map(([k, codec]) => [k, { codec, required: true }])),
+    ...Object.fromEntries(Object.entries(schema.optional).map(([k, codec]) => [k, { codec, required: false }])),
+  };
+  const all: Props = { ...connectionProps, ...fields };
+  const withDefaults: Record<string, unknown> = { ...schema.defaults };
+  for (const key of Object.keys(all)) if (raw[key] !== undefined) withDefaults[key] = raw[key];
+  const failures = validateProps(all, withDefaults, "");
+  return failures.length > 0 ? E.left(failures) : E.right(withDefaults);
+}
+
+/** The account fields of validated inputs (connection keys removed). */
+export function accountFields(schema: AccountSchema, inputs: Record<string, unknown>): Record<string, unknown> {
+  const keys = [...Object.keys(schema.required), ...Object.keys(schema.optional)];
+  return Object.fromEntries(keys.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]]));
+}
