@@ -30,21 +30,21 @@ export function rule<A>(name: string, base: t.Type<A, A, unknown>, accept: (a: A
 /** A string that fails with `ruleText` when it is not a string at all, too. */
 const str = (name: string, accept: (s: string) => boolean, ruleText: string) => rule(name, t.string, accept, ruleText);
 
-const IPV4_OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-const IPV4 = `${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}`;
+const IPV4_RE = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 // Labels of letters, digits, '-' and '_' (the spec's pattern allows '_'); single-label names such as
-// `localhost` are accepted because lab and docker setups use them.
-const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
-const DNS = `${LABEL}(?:\\.${LABEL})*`;
-const HOST = `(?:${IPV4}|${DNS})`;
+// `localhost` are accepted because lab and docker setups use them. An all-digit last label is refused
+// so that `1.2.3.256` is a bad address, not a host name.
+const LABEL_RE = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 
-const hostRe = new RegExp(`^${HOST}$`);
-const hostPortRe = new RegExp(`^${HOST}(?::(\\d{1,5}))?$`);
+const isDnsName = (s: string) => {
+  const labels = s.split(".");
+  return s.length <= 253 && labels.every((l) => LABEL_RE.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+};
+const isHost = (s: string) => IPV4_RE.test(s) || isDnsName(s);
 
-const validPort = (p: string | undefined) => p === undefined || (Number(p) >= 1 && Number(p) <= 65535);
 const isHostPort = (s: string) => {
-  const m = hostPortRe.exec(s);
-  return m !== null && s.length <= 253 && validPort(m[1]);
+  const m = /^([^:]*)(?::(\d{1,5}))?$/.exec(s);
+  return m !== null && isHost(m[1]) && (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535));
 };
 
 /** Characters the devices accept in user, user id and password (§6.3); `;` is accepted as well. */
@@ -53,7 +53,7 @@ const allowedRe = /^[0-9A-Za-z \t~`!@#$%^&*()_\-+={[}\]|"<,>.?/;]*$/;
 const inSet = (s: string) => allowedRe.test(s);
 
 /** IPv4 address or DNS name, no port (the STUN server address). */
-export const Host = str("Host", (s) => hostRe.test(s) && s.length <= 253, "must be an IPv4 address or DNS name without a port");
+export const Host = str("Host", isHost, "must be an IPv4 address or DNS name without a port");
 
 /** IPv4 address or DNS name with an optional `:port` (realm, outbound). */
 export const HostPort = str("HostPort", isHostPort, "must be an IPv4 address or DNS name with an optional :port");

@@ -1,0 +1,26 @@
+/**
+ * Public API of the BAS-IP device emulator (`pulumi-basip/emulator`).
+ *
+ * @example
+ * const emu = await startEmulator({ port: 0 });
+ * const dev = emu.device();
+ * // ... point a client at dev.url, then inspect dev.main, dev.requests, dev.counts() ...
+ * await emu.stop();
+ */
+export {
+  startEmulator,
+  WEB_PASS,
+  DEFAULT_SECOND_ACCOUNT_PATH,
+  MAIN_ACCOUNT_PATH,
+  DEFAULT_TOKEN_TTL_MS,
+  MASK,
+} from "./server";
+export type {
+  EmulatorOptions,
+  FaultOptions,
+  RecordedRequest,
+  EmulatedDevice,
+  Emulator,
+  MainAccountState,
+  SecondAccountState,
+} from "./server";
