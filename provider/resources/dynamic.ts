@@ -1,25 +1,33 @@
 /**
  * The dynamic provider objects that Pulumi serializes into every resource's state. Each method is one
  * line that requires the installed package at call time: nothing of io-ts, fp-ts, node-fetch or this
- * package is captured by value, the text stays under 2 KB, and upgrades need no state change.
+ * package is captured by value, the text stays about 2 KB, and upgrades need no state change.
+ * The two objects differ only in the runtime export they call; a shared factory would capture its
+ * argument into every method and make the text larger.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { AccountKind } from "../schema/accounts";
 
-type Props = Record<string, unknown>;
+type P = Record<string, unknown>;
+type Provider = pulumi.dynamic.ResourceProvider;
 
-/** One serializable provider per account type; build each once, at module level. */
-export function serializableProvider(kind: AccountKind): pulumi.dynamic.ResourceProvider {
-  return {
-    configure: (req) => require("pulumi-basip/runtime").configure(req),
-    check: (olds: Props, news: Props) => require("pulumi-basip/runtime").provider(kind).check(olds, news),
-    diff: (id: string, olds: Props, news: Props) => require("pulumi-basip/runtime").provider(kind).diff(id, olds, news),
-    create: (inputs: Props) => require("pulumi-basip/runtime").provider(kind).create(inputs),
-    read: (id: string, props: Props) => require("pulumi-basip/runtime").provider(kind).read(id, props),
-    update: (id: string, olds: Props, news: Props) => require("pulumi-basip/runtime").provider(kind).update(id, olds, news),
-    delete: (id: string, props: Props) => require("pulumi-basip/runtime").provider(kind).delete(id, props),
-  };
-}
+/** Serialized into each `SipAccount`. */
+export const sipAccountProvider: Provider = {
+  configure: (r) => require("pulumi-basip/runtime").configure(r),
+  check: (o: P, n: P) => require("pulumi-basip/runtime").main.check(o, n),
+  diff: (i: string, o: P, n: P) => require("pulumi-basip/runtime").main.diff(i, o, n),
+  create: (n: P) => require("pulumi-basip/runtime").main.create(n),
+  read: (i: string, o: P) => require("pulumi-basip/runtime").main.read(i, o),
+  update: (i: string, o: P, n: P) => require("pulumi-basip/runtime").main.update(i, o, n),
+  delete: (i: string, o: P) => require("pulumi-basip/runtime").main.delete(i, o),
+};
 
-export const sipAccountProvider = serializableProvider("main");
-export const secondSipAccountProvider = serializableProvider("second");
+/** Serialized into each `SecondSipAccount`. */
+export const secondSipAccountProvider: Provider = {
+  configure: (r) => require("pulumi-basip/runtime").configure(r),
+  check: (o: P, n: P) => require("pulumi-basip/runtime").second.check(o, n),
+  diff: (i: string, o: P, n: P) => require("pulumi-basip/runtime").second.diff(i, o, n),
+  create: (n: P) => require("pulumi-basip/runtime").second.create(n),
+  read: (i: string, o: P) => require("pulumi-basip/runtime").second.read(i, o),
+  update: (i: string, o: P, n: P) => require("pulumi-basip/runtime").second.update(i, o, n),
+  delete: (i: string, o: P) => require("pulumi-basip/runtime").second.delete(i, o),
+};

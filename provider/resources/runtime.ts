@@ -25,7 +25,7 @@ function fallback(): lifecycle.FallbackCredentials {
 type Props = Record<string, unknown>;
 
 /** The provider implementation of one account type. */
-export function provider(kind: AccountKind): pulumi.dynamic.ResourceProvider {
+export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider {
   const schema = ACCOUNTS[kind];
   return {
     check: async (_olds: Props, news: Props) => lifecycle.check(schema, news),
@@ -39,3 +39,8 @@ export function provider(kind: AccountKind): pulumi.dynamic.ResourceProvider {
     },
   };
 }
+
+/** `SipAccount`'s implementation. */
+export const main = providerFor("main");
+/** `SecondSipAccount`'s implementation. */
+export const second = providerFor("second");
