@@ -146,6 +146,9 @@ test("10. destroy forgets the accounts: state is empty, the device keeps its set
   dev.clearRequests();
   const destroy = await ts.stack.destroy();
   expect(destroy.summary.resourceChanges).toEqual({ delete: 3 });
+  // The user is told, in the run's diagnostics, that the device keeps its settings.
+  expect(destroy.stdout).toContain(`basip: ${dev.url}#sip-account removed from the stack; the device keeps its SIP account settings unchanged`);
+  expect(destroy.stdout).toContain(`basip: ${dev.url}#second-sip-account removed from the stack`);
   expect(dev.counts().total).toBe(0);
   expect(dev.main).toEqual(before.main);
   expect(dev.second).toEqual(before.second);
