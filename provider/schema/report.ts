@@ -28,7 +28,8 @@ function isCombinator(type: t.Decoder<unknown, unknown>): boolean {
 
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  // A URL's user info may hold a password (`http://admin:pw@host`): never echo it.
+  const text = JSON.stringify(value).replace(/\/\/[^/@"]*@/g, "//[REDACTED]@");
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

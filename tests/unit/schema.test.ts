@@ -124,7 +124,7 @@ const BAD: Row[] = [
   row("main", "device missing", { device: undefined }, "device", REQUIRED),
   row("main", "device.endpoint missing", { device: {} }, "device.endpoint", REQUIRED),
   row("main", "endpoint ftp://x", { device: dev({ endpoint: "ftp://x" }) }, "device.endpoint", got(ENDPOINT, "ftp://x")),
-  row("main", "endpoint with credentials", { device: dev({ endpoint: "http://u:p@host" }) }, "device.endpoint", got(ENDPOINT, "http://u:p@host")),
+  row("main", "endpoint with credentials", { device: dev({ endpoint: "http://u:p@host" }) }, "device.endpoint", got(ENDPOINT, "http://[REDACTED]@host")),
   row("second", "endpoint not a url", { device: dev({ endpoint: "not a url" }) }, "device.endpoint", got(ENDPOINT, "not a url")),
   row("second", "endpoint with a query", { device: dev({ endpoint: "http://10.0.0.21/?a=1" }) }, "device.endpoint", got(ENDPOINT, "http://10.0.0.21/?a=1")),
   row("main", "endpoint with a fragment", { device: dev({ endpoint: "https://10.0.0.21#x" }) }, "device.endpoint", got(ENDPOINT, "https://10.0.0.21#x")),
