@@ -84,7 +84,6 @@ async function main(): Promise<void> {
     return;
   }
   const emu = await startEmulator(parsed.opts);
-  for (const d of emu.devices) process.stdout.write(`device ${d.index + 1} listening on ${d.url}\n`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
@@ -94,8 +93,10 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Handlers first: whoever reads the "listening" line may signal us at once.
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  for (const d of emu.devices) process.stdout.write(`device ${d.index + 1} listening on ${d.url}\n`);
 }
 
 main().catch((err: unknown) => {
