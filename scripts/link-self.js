@@ -8,12 +8,25 @@ const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const link = path.join(root, "node_modules", "pulumi-basip");
+let linked = false;
 try {
-  const target = fs.readlinkSync(link);
-  if (path.resolve(path.dirname(link), target) === root) process.exit(0);
-  fs.unlinkSync(link);
+  linked = path.resolve(path.dirname(link), fs.readlinkSync(link)) === root;
+  if (!linked) fs.unlinkSync(link);
 } catch (e) {
   if (e.code !== "ENOENT") throw e;
 }
-fs.mkdirSync(path.dirname(link), { recursive: true });
-fs.symlinkSync(path.relative(path.dirname(link), root), link, "dir");
+if (!linked) {
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(path.relative(path.dirname(link), root), link, "dir");
+}
+
+// npm links the bins of dependencies, not of the root package: link ours so `npx basip-emulator`
+// works in this repository as it does in a user's project.
+const cli = path.join(root, "dist", "emulator", "cli.js");
+const bin = path.join(root, "node_modules", ".bin", "basip-emulator");
+if (fs.existsSync(cli)) {
+  fs.chmodSync(cli, 0o755);
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  fs.rmSync(bin, { force: true });
+  fs.symlinkSync(path.relative(path.dirname(bin), cli), bin);
+}
