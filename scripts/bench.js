@@ -13,11 +13,11 @@
  */
 /* global setInterval, clearInterval, fetch */
 "use strict";
-const { spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { localEngineEnv, pulumiBinDir } = require("./local-engine");
 
 const ROOT = path.resolve(__dirname, "..");
 const LATENCY_MS = 40;
@@ -48,12 +48,6 @@ function parseArgs(argv) {
 }
 
 // ---- environment --------------------------------------------------------------------------------
-function pulumiBinDir() {
-  const res = spawnSync("bash", [path.join(ROOT, "scripts/pulumi-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (res.status !== 0) throw new Error("no Pulumi CLI (scripts/pulumi-cli.sh failed)");
-  return res.stdout.trim().split("\n").pop();
-}
-
 function requireBuilt() {
   for (const f of ["dist/provider/index.js", "dist/emulator/index.js"]) {
     if (!fs.existsSync(path.join(ROOT, f))) {
@@ -69,16 +63,7 @@ async function newStack(binDir, name, program, config) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `basip-bench-${name}-`));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
   fs.mkdirSync(path.join(workDir, "state"));
-  const env = {
-    PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
-    PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_HOME: path.join(workDir, ".pulumi-home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-  };
-  process.env.PATH = env.PATH;
+  const env = localEngineEnv(path.join(workDir, "state"), PASSPHRASE);
   const stack = await LocalWorkspace.createOrSelectStack(
     { projectName: "basip-bench", stackName: name, program },
     { workDir, projectSettings: { name: "basip-bench", runtime: "nodejs" }, envVars: env },

@@ -9,9 +9,9 @@
  * binary (scripts/pulumi-cli.sh provides it). With a full Pulumi install, `pulumi up` in this folder
  * runs the same program.
  */
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
+const { localEngineEnv } = require("./local-engine");
 
 const ROOT = path.resolve(__dirname, "..");
 const STATE = path.join(ROOT, ".pulumi-state");
@@ -22,19 +22,17 @@ const PASSPHRASE = "pulumi-basip-demo";
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (n, s) => console.log(`\n${bold(`== ${n}. ${s}`)}`);
 
-function pulumiBin() {
-  const res = spawnSync("bash", [path.join(ROOT, "scripts/pulumi-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (res.status !== 0) process.exit(res.status ?? 1);
-  return res.stdout.trim().split("\n").pop();
-}
-
 async function main() {
   if (!fs.existsSync(path.join(ROOT, "dist/provider/index.js"))) {
     console.error("dist/ is missing: run `npm ci` (it builds the package) first.");
     process.exit(1);
   }
-  const bin = pulumiBin();
-  process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+  let env;
+  try {
+    env = localEngineEnv(STATE, PASSPHRASE);
+  } catch {
+    process.exit(1);
+  }
   const { LocalWorkspace } = require("@pulumi/pulumi/automation");
   const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
   const { quickstart } = require(path.join(ROOT, "dist/examples/quickstart/program"));
@@ -49,14 +47,6 @@ async function main() {
   try {
     fs.rmSync(STATE, { recursive: true, force: true });
     fs.mkdirSync(STATE, { recursive: true });
-    const env = {
-      PULUMI_BACKEND_URL: `file://${STATE}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_HOME: path.join(STATE, ".pulumi-home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-    };
     const stack = await LocalWorkspace.createOrSelectStack(
       { projectName: "basip-quickstart", stackName: STACK, program: async () => quickstart() },
       { workDir: ROOT, envVars: env },

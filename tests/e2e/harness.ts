@@ -2,26 +2,17 @@
  * Runs programs with the real Pulumi CLI (Automation API, inline programs) against the emulator, each
  * stack in its own temporary project with a file backend. Fails, never skips, when no CLI can be had.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { localEngineEnv, pulumiBinDir } from "../../scripts/local-engine";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const PASSPHRASE = "e2e-passphrase";
 
-let binDir: string | undefined;
-
-/** The directory of the pinned CLI (built once into a cache by scripts/pulumi-cli.sh). */
-export function pulumiBinDir(): string {
-  if (binDir === undefined) {
-    const res = spawnSync("bash", [path.join(ROOT, "scripts/pulumi-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (res.status !== 0) throw new Error(`no Pulumi CLI for the end-to-end tests:\n${res.stderr}`);
-    binDir = res.stdout.trim().split("\n").pop()!;
-  }
-  return binDir;
-}
+export { pulumiBinDir };
 
 export interface TestStack {
   readonly stack: Stack;
@@ -38,17 +29,7 @@ export async function newStack(name: string, program: PulumiFn, config: Record<s
   // The plugin runs with cwd = project; it resolves @pulumi/pulumi and pulumi-basip from here, as in a user's project.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
   fs.mkdirSync(path.join(workDir, "state"));
-  const env: Record<string, string> = {
-    PATH: `${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
-    PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_HOME: path.join(workDir, ".pulumi-home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-  };
-  // The Automation API finds `pulumi` through this process's PATH.
-  process.env.PATH = env.PATH;
+  const env = localEngineEnv(path.join(workDir, "state"), PASSPHRASE);
   const stack = await LocalWorkspace.createOrSelectStack(
     { projectName: "basip-e2e", stackName: name, program },
     { workDir, projectSettings: { name: "basip-e2e", runtime: "nodejs" }, envVars: env },
