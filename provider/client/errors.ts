@@ -51,7 +51,8 @@ export class DeviceError extends Error {
 
   constructor(init: DeviceErrorInit) {
     const path = init.path === undefined ? undefined : redactUrl(init.path);
-    super(DeviceError.describe({ ...init, path }), init.cause === undefined ? undefined : { cause: init.cause });
+    // Redact the whole text: a network library's message may repeat the login URL with its hash.
+    super(redactUrl(DeviceError.describe({ ...init, path })), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "DeviceError";
     this.kind = init.kind;
     this.device = init.device;

@@ -6,9 +6,10 @@ export const REDACTED = "[REDACTED]";
 
 const SECRET_KEYS = /^(password|devicePassword|token|authorization)$/i;
 
-/** A URL or path with secret query values replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:password|token)=)[^&#]*/gi, `$1${REDACTED}`);
+/** A URL, path or text containing URLs, with secret query values replaced. */
+export function redactUrl(text: string): string {
+  // A value ends where a query value ends in prose too: at &, #, white space, a quote or a bracket.
+  return text.replace(/([?&](?:password|token)=)[^&#\s"'()<>]*/gi, `$1${REDACTED}`);
 }
 
 /** A copy of a JSON value with every secret-named key replaced, at any depth. */

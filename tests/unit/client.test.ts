@@ -390,6 +390,18 @@ describe("timeouts and connection errors", () => {
     expect(device.requests.map((r) => `${r.kind} ${r.status}`)).toEqual(["login 200", "read 200", "read 200"]);
     expect(c.stats.logins).toBe(1);
   });
+
+  test("device down at login: the network library's message (which repeats the login URL) carries no password hash", async () => {
+    const device = await start();
+    await device.setDown(true);
+    const c = client(device, { retries: 0, retryDelayMs: 5 });
+    const err = await failure(c.get("read SIP account", MAIN, SipAccountWire));
+    expect(err.kind).toBe("network");
+    expect(err.message).toContain("log in as admin");
+    expect(err.message).toContain("password=[REDACTED]");
+    expect(err.message).not.toContain(md5("123456"));
+    expect(err.message).not.toContain("123456");
+  });
 });
 
 // ---- 8: TLS ----------------------------------------------------------------------------------------
