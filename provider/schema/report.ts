@@ -26,6 +26,16 @@ function isCombinator(type: t.Decoder<unknown, unknown>): boolean {
   return type instanceof t.IntersectionType || type instanceof t.UnionType;
 }
 
+/** A rule in words for codecs that carry no message of their own (objects, booleans). */
+function describeType(type: t.Decoder<unknown, unknown> | undefined): string {
+  if (type instanceof t.InterfaceType || type instanceof t.PartialType) return `must be an object with ${Object.keys(type.props).join(", ")}`;
+  if (type instanceof t.IntersectionType) return `must be an object with ${(type.types as t.Mixed[]).flatMap((m) => ("props" in m ? Object.keys(m.props as object) : [])).join(", ")}`;
+  if (type instanceof t.BooleanType) return "must be true or false";
+  if (type instanceof t.StringType) return "must be a string";
+  if (type instanceof t.NumberType) return "must be a number";
+  return `must be ${type?.name ?? "a valid value"}`;
+}
+
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
   // A URL's user info may hold a password (`http://admin:pw@host`): never echo it.
@@ -39,8 +49,7 @@ export function report(errors: t.Errors, prefix = ""): FieldFailure[] {
   for (const e of errors) {
     const property = pathOf(e.context, prefix);
     if (seen.has(property)) continue;
-    const expected = e.context[e.context.length - 1]?.type.name ?? "a valid value";
-    const rule = e.value === undefined ? "is required" : (e.message ?? `must be ${expected}`);
+    const rule = e.value === undefined ? "is required" : (e.message ?? describeType(e.context[e.context.length - 1]?.type));
     const reason = e.value === undefined || isSecretPath(property) ? rule : `${rule}, got ${show(e.value)}`;
     seen.set(property, { property, reason });
   }

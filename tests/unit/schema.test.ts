@@ -139,7 +139,7 @@ const BAD: Row[] = [
   row("main", "username empty", { device: dev({ username: "" }) }, "device.username", got("must be 1 to 50 characters", "")),
   row("second", "username 51 chars", { device: dev({ username: "u".repeat(51) }) }, "device.username", got("must be 1 to 50 characters", "u".repeat(51))),
   row("main", "caCertificate not PEM", { device: dev({ caCertificate: "abc" }) }, "device.caCertificate", got("must be a PEM certificate", "abc")),
-  row("main", "insecureSkipVerify a string", { device: dev({ insecureSkipVerify: "yes" }) }, "device.insecureSkipVerify", got("must be boolean", "yes")),
+  row("main", "insecureSkipVerify a string", { device: dev({ insecureSkipVerify: "yes" }) }, "device.insecureSkipVerify", got("must be true or false", "yes")),
   row("main", "devicePassword empty", { devicePassword: "" }, "devicePassword", ADMIN_PW),
   row("second", "devicePassword 65 chars", { devicePassword: "P".repeat(65) }, "devicePassword", ADMIN_PW),
   row("second", "devicePassword a number", { devicePassword: 1234 }, "devicePassword", ADMIN_PW),
@@ -188,7 +188,7 @@ const BAD: Row[] = [
   row("main", "password with '", { password: "pass'word" }, "password", MAIN_PW),
   row("main", "password a number", { password: 987654 }, "password", NOT_STRING),
   // main account: stun
-  row("main", "stun a string", { stun: "stun.l.google.com:19302" }, "stun", got("must be Stun", "stun.l.google.com:19302")),
+  row("main", "stun a string", { stun: "stun.l.google.com:19302" }, "stun", got("must be an object with ip, port", "stun.l.google.com:19302")),
   row("main", "stun ip with a port", { stun: { ip: "1.2.3.4:3478", port: 3478 } }, "stun.ip", got(HOST, "1.2.3.4:3478")),
   row("main", "stun ip 1.2.3.256", { stun: { ip: "1.2.3.256", port: 3478 } }, "stun.ip", got(HOST, "1.2.3.256")),
   row("main", "stun ip empty", { stun: { ip: "", port: 3478 } }, "stun.ip", got(HOST, "")),
