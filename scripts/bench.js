@@ -17,7 +17,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { localEngineEnv, pulumiBinDir } = require("./local-engine");
+const { newLocalStack, pulumiBinDir } = require("./local-engine");
 
 const ROOT = path.resolve(__dirname, "..");
 const LATENCY_MS = 40;
@@ -57,19 +57,9 @@ function requireBuilt() {
   }
 }
 
-/** A fresh stack in a temp project whose node_modules is the repository's (like tests/e2e/harness.ts). */
-async function newStack(binDir, name, program, config) {
-  const { LocalWorkspace } = require("@pulumi/pulumi/automation");
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `basip-bench-${name}-`));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
-  fs.mkdirSync(path.join(workDir, "state"));
-  const env = localEngineEnv(path.join(workDir, "state"), PASSPHRASE);
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { projectName: "basip-bench", stackName: name, program },
-    { workDir, projectSettings: { name: "basip-bench", runtime: "nodejs" }, envVars: env },
-  );
-  await stack.setAllConfig(config);
-  return { stack, workDir, dispose: () => fs.rmSync(workDir, { recursive: true, force: true }) };
+/** A fresh stack in a temp project whose node_modules is the repository's. */
+function newStack(name, program, config) {
+  return newLocalStack({ project: "basip-bench", name, program, config, passphrase: PASSPHRASE });
 }
 
 // ---- programs -----------------------------------------------------------------------------------
@@ -228,7 +218,7 @@ const MINIMUM_ARGUMENT = [
 ];
 
 // ---- main ---------------------------------------------------------------------------------------
-async function runSize(binDir, n) {
+async function runSize(n) {
   const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
   console.log(`\n== N = ${n}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}`);
   const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
@@ -249,12 +239,12 @@ async function runSize(binDir, n) {
       console.log(`  ${label} refresh: ${into.refresh.ms} ms`);
     };
     // Floor first: both stacks then start from the same cold CLI/plugin caches of a fresh PULUMI_HOME.
-    const floor = await newStack(binDir, `floor-${n}`, floorProgram(n), {});
+    const floor = await newStack(`floor-${n}`, floorProgram(n), {});
     stacks.push(floor);
     await ops("floor", floor.stack, result.floor);
     ({ bytes: result.floor.stateBytesPerResource, providerTextBytes: result.floor.providerTextBytes } = await stateBytes(floor.stack, "pulumi-nodejs:dynamic/bench:Floor"));
 
-    const basip = await newStack(binDir, `basip-${n}`, basipProgram(urls), {
+    const basip = await newStack(`basip-${n}`, basipProgram(urls), {
       adminPassword: { value: ADMIN, secret: true },
       sip: { value: SIP, secret: true },
     });
@@ -335,11 +325,11 @@ function printSize(r) {
 async function main() {
   const { sizes } = parseArgs(process.argv.slice(2));
   requireBuilt();
-  const binDir = pulumiBinDir();
+  pulumiBinDir(); // build or find the CLI before timing anything
   const started = new Date().toISOString();
   console.log(`pulumi-basip bench: sizes ${sizes.join(", ")}; each operation passes --parallel 2N to the engine (Automation API option parallel)`);
   const results = [];
-  for (const n of sizes) results.push(await runSize(binDir, n));
+  for (const n of sizes) results.push(await runSize(n));
   console.log("\n==================== results ====================");
   console.log("requests L/R/W = logins / account reads / account writes, summed over all devices");
   for (const r of results) printSize(r);

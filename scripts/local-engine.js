@@ -2,7 +2,9 @@
  * How this repository runs the real Pulumi engine locally (demo, bench, e2e tests): the pinned CLI
  * from scripts/pulumi-cli.sh and the environment of a file backend that never reaches a service.
  */
-const { spawnSync } = require("child_process");
+const { execFileSync, spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -35,4 +37,34 @@ function localEngineEnv(stateDir, passphrase) {
   return env;
 }
 
-module.exports = { pulumiBinDir, localEngineEnv };
+/**
+ * A fresh stack of an inline program in a temporary project whose node_modules is this repository's:
+ * the dynamic-provider plugin runs with cwd = project and resolves @pulumi/pulumi and pulumi-basip
+ * from there, as in a user's project. `cli(args)` runs the `pulumi` binary itself on that stack.
+ */
+async function newLocalStack({ project, name, program, config = {}, passphrase }) {
+  const { LocalWorkspace } = require("@pulumi/pulumi/automation");
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${project}-${name}-`));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  fs.mkdirSync(path.join(workDir, "state"));
+  const env = localEngineEnv(path.join(workDir, "state"), passphrase);
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { projectName: project, stackName: name, program },
+    { workDir, projectSettings: { name: project, runtime: "nodejs" }, envVars: env },
+  );
+  await stack.setAllConfig(config);
+  return {
+    stack,
+    workDir,
+    env,
+    cli: (args) =>
+      execFileSync(path.join(pulumiBinDir(), "pulumi"), [...args, "--stack", name, "--non-interactive"], {
+        cwd: workDir,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      }),
+    dispose: () => fs.rmSync(workDir, { recursive: true, force: true }),
+  };
+}
+
+module.exports = { pulumiBinDir, localEngineEnv, newLocalStack };

@@ -82,7 +82,9 @@ test("3 of 50 devices down: the other 47 apply, the 3 are named, the next up con
     const down = [emu.device(7), emu.device(23), emu.device(41)];
     for (const d of down) await d.setDown(true);
 
-    const text = await failureOf(ts.stack.up({ parallel: 64 }));
+    // Without --continue-on-error the engine stops starting new steps after the first failure, so
+    // under load some of the 47 might not start; fleets run with it (README, Fleets).
+    const text = await failureOf(ts.stack.up({ parallel: 64, continueOnError: true }));
     for (const d of down) expect(text).toContain(d.url);
     expect(text).not.toContain(ADMIN_HASH);
     const up = emu.devices.filter((d) => !down.includes(d));
