@@ -184,7 +184,8 @@ const DEFAULT_SECOND: SecondAccountState = {
 
 const IPV4_OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+// The spec's host pattern allows '_' in names as well as letters, digits and '-'.
+const DNS_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 /**
  * Allowed characters of user/password/user_id: letters, digits, space, tab and
  * ``~`!@#$%^&*()_-+={[}]|"<,>.?/`` plus `;`. The `&;` in the vendor text looks like an HTML
@@ -197,7 +198,7 @@ function isIpv4(s: string): boolean {
   return IPV4.test(s);
 }
 
-/** Dot-separated labels of letters/digits/hyphen; single labels (`localhost`) allowed. */
+/** Dot-separated labels of letters/digits/hyphen/underscore; single labels (`localhost`) allowed. */
 function isDnsName(s: string): boolean {
   if (s.length === 0 || s.length > 253) return false;
   const labels = s.split(".");
