@@ -28,12 +28,14 @@ const SIP = "s3cret-bench";
 // ---- options ------------------------------------------------------------------------------------
 function parseArgs(argv) {
   let sizes = [10, 100];
+  let repeat = 3;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--quick") sizes = [10];
+    else if (argv[i] === "--repeat") repeat = Number(argv[++i]);
     else if (argv[i] === "--sizes") sizes = String(argv[++i] ?? "").split(",").map(Number);
     else if (argv[i].startsWith("--sizes=")) sizes = argv[i].slice(8).split(",").map(Number);
     else if (argv[i] === "--help" || argv[i] === "-h") {
-      console.log("usage: node scripts/bench.js [--quick | --sizes 10,100]");
+      console.log("usage: node scripts/bench.js [--quick | --sizes 10,100] [--repeat 3]");
       process.exit(0);
     } else {
       console.error(`unknown option ${argv[i]}`);
@@ -44,7 +46,11 @@ function parseArgs(argv) {
     console.error("--sizes takes positive integers, e.g. --sizes 10,100");
     process.exit(2);
   }
-  return { sizes };
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    console.error("--repeat takes a positive integer");
+    process.exit(2);
+  }
+  return { sizes, repeat };
 }
 
 // ---- environment --------------------------------------------------------------------------------
@@ -218,39 +224,60 @@ const MINIMUM_ARGUMENT = [
 ];
 
 // ---- main ---------------------------------------------------------------------------------------
-async function runSize(n) {
+/** Per operation: the median time of the runs, the requests and state of the first, the highest RSS. */
+function medianOf(runs) {
+  const out = {};
+  for (const op of Object.keys(runs[0])) {
+    const values = runs.map((r) => r[op]);
+    if (typeof values[0] !== "object" || values[0] === null || !("ms" in values[0])) {
+      out[op] = values[0];
+      continue;
+    }
+    const sorted = values.map((v) => v.ms).sort((a, b) => a - b);
+    const error = values.find((v) => v.error)?.error;
+    out[op] = { ...values[0], ms: sorted[Math.floor(sorted.length / 2)], runsMs: values.map((v) => v.ms), peakRssMb: Math.max(...values.map((v) => v.peakRssMb)), ...(error ? { error } : {}) };
+  }
+  return out;
+}
+
+async function runSize(n, repeat) {
   const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
-  console.log(`\n== N = ${n}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}`);
+  console.log(`\n== N = ${n}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}; ${repeat} runs each, medians reported`);
   const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
   const devices = Array.from({ length: n }, (_, i) => emu.device(i));
   const urls = devices.map((d) => d.url);
   const parallel = 2 * n;
-  const result = { n, parallel, latencyMs: LATENCY_MS, floor: {}, basip: {}, minimum: minimum(n) };
+  const result = { n, parallel, latencyMs: LATENCY_MS, repeat, floor: {}, basip: {}, minimum: minimum(n) };
   const stacks = [];
   try {
-    const ops = async (label, stack, into) => {
+    /** One run of the four operations, then a destroy so the next run's up starts from empty again. */
+    const ops = async (label, stack, type) => {
+      const into = {};
       into.preview = await measure(`${label} preview`, devices, () => stack.preview({ parallel }));
-      console.log(`  ${label} preview: ${into.preview.ms} ms`);
       into.up = await measure(`${label} up`, devices, () => stack.up({ parallel }));
-      console.log(`  ${label} up: ${into.up.ms} ms`);
       into.upNoChange = await measure(`${label} up (no change)`, devices, () => stack.up({ parallel }));
-      console.log(`  ${label} up (no change): ${into.upNoChange.ms} ms`);
       into.refresh = await measure(`${label} refresh`, devices, () => stack.refresh({ parallel }));
-      console.log(`  ${label} refresh: ${into.refresh.ms} ms`);
+      ({ bytes: into.stateBytesPerResource, providerTextBytes: into.providerTextBytes } = await stateBytes(stack, type));
+      console.log(`  ${label}: preview ${into.preview.ms} ms, up ${into.up.ms} ms, up (no change) ${into.upNoChange.ms} ms, refresh ${into.refresh.ms} ms`);
+      await stack.destroy({ parallel });
+      return into;
     };
-    // Floor first: both stacks then start from the same cold CLI/plugin caches of a fresh PULUMI_HOME.
     const floor = await newStack(`floor-${n}`, floorProgram(n), {});
     stacks.push(floor);
-    await ops("floor", floor.stack, result.floor);
-    ({ bytes: result.floor.stateBytesPerResource, providerTextBytes: result.floor.providerTextBytes } = await stateBytes(floor.stack, "pulumi-nodejs:dynamic/bench:Floor"));
-
     const basip = await newStack(`basip-${n}`, basipProgram(urls), {
       adminPassword: { value: ADMIN, secret: true },
       sip: { value: SIP, secret: true },
     });
     stacks.push(basip);
-    await ops("basip", basip.stack, result.basip);
-    ({ bytes: result.basip.stateBytesPerResource, providerTextBytes: result.basip.providerTextBytes } = await stateBytes(basip.stack, "pulumi-nodejs:dynamic/basip:SipAccount"));
+    // Interleaved, so that load from elsewhere on the machine falls on both alike.
+    const floorRuns = [];
+    const basipRuns = [];
+    for (let i = 0; i < repeat; i++) {
+      floorRuns.push(await ops("floor", floor.stack, "pulumi-nodejs:dynamic/bench:Floor"));
+      basipRuns.push(await ops("basip", basip.stack, "pulumi-nodejs:dynamic/basip:SipAccount"));
+    }
+    result.floor = medianOf(floorRuns);
+    result.basip = medianOf(basipRuns);
 
     for (const d of devices) d.clearRequests();
     result.baselineMs = await baseline(urls);
@@ -323,13 +350,13 @@ function printSize(r) {
 }
 
 async function main() {
-  const { sizes } = parseArgs(process.argv.slice(2));
+  const { sizes, repeat } = parseArgs(process.argv.slice(2));
   requireBuilt();
   pulumiBinDir(); // build or find the CLI before timing anything
   const started = new Date().toISOString();
   console.log(`pulumi-basip bench: sizes ${sizes.join(", ")}; each operation passes --parallel 2N to the engine (Automation API option parallel)`);
   const results = [];
-  for (const n of sizes) results.push(await runSize(n));
+  for (const n of sizes) results.push(await runSize(n, repeat));
   console.log("\n==================== results ====================");
   console.log("requests L/R/W = logins / account reads / account writes, summed over all devices");
   for (const r of results) printSize(r);
