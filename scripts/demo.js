@@ -36,7 +36,8 @@ async function main() {
   const { LocalWorkspace } = require("@pulumi/pulumi/automation");
   const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
   const { quickstart } = require(path.join(ROOT, "dist/examples/quickstart/program"));
-  const { DeviceClient } = require(path.join(ROOT, "dist/provider"));
+  const { DeviceClient, DEVICE_DEFAULTS } = require(path.join(ROOT, "dist/provider"));
+  const { UnknownRecord } = require("io-ts");
 
   step(1, "Starting an emulated BAS-IP device on loopback");
   const emu = await startEmulator({ port: 0 });
@@ -69,8 +70,8 @@ async function main() {
 
     step(4, "What the device now holds (a GET as any client sees it)");
     const client = new DeviceClient({ endpoint: dev.url, username: "admin", password: "123456" });
-    const main = await client.get("read SIP account", "/api/v1/device/sip/settings", require("io-ts").UnknownRecord);
-    const second = await client.get("read second SIP account", "/api/v1/device/sip/settings/second", require("io-ts").UnknownRecord);
+    const main = await client.get("read SIP account", DEVICE_DEFAULTS.mainAccountPath, UnknownRecord);
+    const second = await client.get("read second SIP account", DEVICE_DEFAULTS.secondAccountPath, UnknownRecord);
     client.close();
     console.log(`main account:   ${JSON.stringify(main)}`);
     console.log(`second account: ${JSON.stringify(second)}`);

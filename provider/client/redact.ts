@@ -20,8 +20,3 @@ export function redactBody(value: unknown): unknown {
   }
   return value;
 }
-
-/** Removes known secret strings from free text (a device might echo a value back in a message). */
-export function redactText(text: string, secrets: readonly (string | undefined)[]): string {
-  return secrets.reduce<string>((acc, s) => (s && s.length >= 3 ? acc.split(s).join(REDACTED) : acc), text);
-}

@@ -3,6 +3,7 @@
  * provider inputs: the admin password travels apart, as a secret, under `devicePassword`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { DeviceConnection } from "../schema/device";
 
 /** How to reach and log in to a BAS-IP device. */
 export interface DeviceArgs {
@@ -30,17 +31,8 @@ export interface DeviceArgs {
   secondAccountPath?: pulumi.Input<string>;
 }
 
-/** The connection settings as stored in state (no password). */
-export interface DeviceConnectionOutput {
-  readonly endpoint: string;
-  readonly username?: string;
-  readonly insecureSkipVerify?: boolean;
-  readonly caCertificate?: string;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly mainAccountPath?: string;
-  readonly secondAccountPath?: string;
-}
+/** The connection settings as stored in state (no password); the type derives from the `DeviceConnection` codec. */
+export type DeviceConnectionOutput = Readonly<DeviceConnection>;
 
 /** Splits `device` into non-secret connection settings and the admin password, made secret. */
 export function deviceInputs(device: pulumi.Input<DeviceArgs>): { device: pulumi.Input<object>; devicePassword?: pulumi.Input<string> } {

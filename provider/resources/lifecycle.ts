@@ -11,7 +11,7 @@ import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { readAccount, writeAccount } from "../client/accounts";
-import { ClientOptions } from "../client/client";
+import { ClientOptions, DeviceClient } from "../client/client";
 import { DeviceError } from "../client/errors";
 import { clientFor } from "../client/sessions";
 import { AccountSchema } from "../schema/accounts";
@@ -80,7 +80,7 @@ export function diff(schema: AccountSchema, olds: Props, news: Props): DiffResul
 
 /** The resource id: device and account, never a secret. */
 export function idOf(schema: AccountSchema, props: Props): string {
-  return `${endpointOf(props)}#${schema.kind === "main" ? "sip-account" : "second-sip-account"}`;
+  return `${endpointOf(props)}#${schema.idSuffix}`;
 }
 
 /** Fields the device did not take, as `name (wanted X, device has Y)`; the password cannot be compared. */
@@ -111,15 +111,21 @@ export function connectionOf(props: Props, fallback: FallbackCredentials): E.Eit
   });
 }
 
-function pathOf(schema: AccountSchema, props: Props): string {
-  const device = props.device as DeviceConnection;
-  return schema.kind === "main"
-    ? (device.mainAccountPath ?? DEVICE_DEFAULTS.mainAccountPath)
-    : (device.secondAccountPath ?? DEVICE_DEFAULTS.secondAccountPath);
+/** Where one account of one device is reached: the shared client and the account's path. */
+interface Target {
+  readonly client: DeviceClient;
+  readonly path: string;
 }
 
-/** State after a successful write: the inputs as applied. */
-const stateOf = (inputs: Props): Props => ({ ...inputs });
+function targetOf(schema: AccountSchema, props: Props, fallback: FallbackCredentials): E.Either<string, Target> {
+  return pipe(
+    connectionOf(props, fallback),
+    E.map((options) => ({
+      client: clientFor(options),
+      path: (props.device as DeviceConnection)[schema.pathOption] ?? DEVICE_DEFAULTS[schema.pathOption],
+    })),
+  );
+}
 
 // ---- effects ----------------------------------------------------------------------------------------
 
@@ -140,35 +146,29 @@ const run = async <A>(step: string, schema: AccountSchema, task: TE.TaskEither<D
 
 /**
  * Writes the desired fields over what the device holds and reads back to prove it took them.
- * `current` is the device's account when the caller already read it.
+ * `current` is the device's account when the caller already read it. Returns the new state, which
+ * is the inputs as applied.
  */
-function apply(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials, current?: Props): TE.TaskEither<DeviceError | string, Props> {
+function apply(schema: AccountSchema, { client, path }: Target, inputs: Props, current?: Props): TE.TaskEither<DeviceError | string, Props> {
+  const desired = accountFields(schema, inputs);
+  const everyFieldManaged = [...Object.keys(schema.required), ...Object.keys(schema.optional)].every((k) => desired[k] !== undefined);
+  // Unmanaged fields come from the device so the whole-object write keeps them as they are.
+  const base: TE.TaskEither<DeviceError, Props> =
+    current !== undefined || everyFieldManaged ? TE.right(current ?? {}) : readAccount(client, schema, path);
   return pipe(
-    TE.fromEither(connectionOf(inputs, fallback)),
-    TE.chainW((options) => {
-      const client = clientFor(options);
-      const path = pathOf(schema, inputs);
-      const desired = accountFields(schema, inputs);
-      const everyFieldManaged = [...Object.keys(schema.required), ...Object.keys(schema.optional)].every((k) => desired[k] !== undefined);
-      // Unmanaged fields come from the device so the whole-object write keeps them as they are.
-      const base: TE.TaskEither<DeviceError, Props> =
-        current !== undefined || everyFieldManaged ? TE.right(current ?? {}) : readAccount(client, schema, path);
-      return pipe(
-        base,
-        TE.chainW((onDevice) => writeAccount(client, schema, path, { ...onDevice, ...desired })),
-        TE.chainW(() =>
-          pipe(
-            readAccount(client, schema, path),
-            TE.mapLeft((e) => `the write was sent but reading it back failed, so it is unverified; run \`pulumi refresh\`. ${e.message}`),
-          ),
-        ),
-        TE.chainW((after) => {
-          const missing = unapplied(schema, desired, after);
-          return missing.length === 0
-            ? TE.right(stateOf(inputs))
-            : TE.left(`device ${options.endpoint} accepted the write but did not apply: ${missing.join("; ")}`);
-        }),
-      );
+    base,
+    TE.chainW((onDevice) => writeAccount(client, schema, path, { ...onDevice, ...desired })),
+    TE.chainW(() =>
+      pipe(
+        readAccount(client, schema, path),
+        TE.mapLeft((e) => `the write was sent but reading it back failed, so it is unverified; run \`pulumi refresh\`. ${e.message}`),
+      ),
+    ),
+    TE.chainW((after) => {
+      const missing = unapplied(schema, desired, after);
+      return missing.length === 0
+        ? TE.right({ ...inputs })
+        : TE.left(`device ${client.endpoint} accepted the write but did not apply: ${missing.join("; ")}`);
     }),
   );
 }
@@ -179,9 +179,13 @@ export async function create(schema: AccountSchema, inputs: Props, fallback: Fal
     "create (adopt)",
     schema,
     pipe(
-      TE.fromEither(connectionOf(inputs, fallback)),
-      TE.chainW((options) => readAccount(clientFor(options), schema, pathOf(schema, inputs))),
-      TE.chainW((current) => apply(schema, inputs, fallback, current)),
+      TE.fromEither(targetOf(schema, inputs, fallback)),
+      TE.chainW((target) =>
+        pipe(
+          readAccount(target.client, schema, target.path),
+          TE.chainW((current) => apply(schema, target, inputs, current)),
+        ),
+      ),
     ),
   );
   return { id: idOf(schema, inputs), outs };
@@ -189,8 +193,16 @@ export async function create(schema: AccountSchema, inputs: Props, fallback: Fal
 
 /** `update` writes only when an account field changed; connection-only changes touch state alone. */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
-  if (changedFields(schema, olds, news).length === 0) return { outs: stateOf(news) };
-  return { outs: await run("update", schema, apply(schema, news, fallback)) };
+  if (changedFields(schema, olds, news).length === 0) return { outs: { ...news } };
+  const outs = await run(
+    "update",
+    schema,
+    pipe(
+      TE.fromEither(targetOf(schema, news, fallback)),
+      TE.chainW((target) => apply(schema, target, news)),
+    ),
+  );
+  return { outs };
 }
 
 /**
@@ -202,8 +214,8 @@ export async function read(schema: AccountSchema, id: string, props: Props, fall
     "refresh",
     schema,
     pipe(
-      TE.fromEither(connectionOf(props, fallback)),
-      TE.chainW((options) => readAccount(clientFor(options), schema, pathOf(schema, props))),
+      TE.fromEither(targetOf(schema, props, fallback)),
+      TE.chainW(({ client, path }) => readAccount(client, schema, path)),
     ),
   );
   const refreshed: Props = { ...props };

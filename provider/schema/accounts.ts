@@ -6,12 +6,10 @@ import * as t from "io-ts";
 import {
   H264,
   H264_DEFAULT,
-  Host,
   MainPassword,
   MainProxy,
   HostPort,
   OptionalHostPort,
-  Port,
   RegistrationInterval,
   SecondPassword,
   SipUriProxy,
@@ -105,6 +103,10 @@ export interface AccountSchema {
   readonly kind: AccountKind;
   /** Human name used in messages. */
   readonly title: string;
+  /** Ends the resource id, after the endpoint: `http://10.0.0.21#sip-account`. */
+  readonly idSuffix: string;
+  /** The `device` option that overrides this account's path. */
+  readonly pathOption: "mainAccountPath" | "secondAccountPath";
   readonly required: Readonly<Record<string, t.Mixed>>;
   readonly optional: Readonly<Record<string, t.Mixed>>;
   /** Defaults applied by `check` when the user leaves a field out. */
@@ -115,6 +117,8 @@ export interface AccountSchema {
 export const SIP_ACCOUNT: AccountSchema = {
   kind: "main",
   title: "SIP account",
+  idSuffix: "sip-account",
+  pathOption: "mainAccountPath",
   required: sipAccountRequired,
   optional: sipAccountOptional,
   defaults: { h264: H264_DEFAULT },
@@ -124,6 +128,8 @@ export const SIP_ACCOUNT: AccountSchema = {
 export const SECOND_SIP_ACCOUNT: AccountSchema = {
   kind: "second",
   title: "second SIP account",
+  idSuffix: "second-sip-account",
+  pathOption: "secondAccountPath",
   required: secondSipAccountRequired,
   optional: secondSipAccountOptional,
   defaults: {},
@@ -131,6 +137,3 @@ export const SECOND_SIP_ACCOUNT: AccountSchema = {
 };
 
 export const ACCOUNTS: Readonly<Record<AccountKind, AccountSchema>> = { main: SIP_ACCOUNT, second: SECOND_SIP_ACCOUNT };
-
-/** Re-exported so callers need one import for field codecs used in nested args. */
-export { Host, Port };

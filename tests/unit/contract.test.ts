@@ -8,6 +8,7 @@ import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { DeviceClient } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
 import { AccountSchema, SECOND_SIP_ACCOUNT, SIP_ACCOUNT } from "../../provider/schema/accounts";
+import { DEVICE_DEFAULTS } from "../../provider/schema/device";
 import { toWire } from "../../provider/schema/mapping";
 import { validateAccountInputs } from "../../provider/schema/validate";
 
@@ -50,7 +51,7 @@ afterAll(async () => {
 
 /** Whether the device stores the value: 200, or 400 from its validation. */
 async function deviceAccepts(schema: AccountSchema, settings: Record<string, unknown>): Promise<boolean> {
-  const path = schema.kind === "main" ? "/api/v1/device/sip/settings" : "/api/v1/device/sip/settings/second";
+  const path = DEVICE_DEFAULTS[schema.pathOption];
   try {
     await client.post("contract", path, toWire(settings));
     return true;
