@@ -4,7 +4,8 @@
  * Prints one line per device (`device 1 listening on http://127.0.0.1:8080`) and stops on SIGINT/SIGTERM.
  */
 import * as fs from "fs";
-import { startEmulator, DEFAULT_SECOND_ACCOUNT_PATH, type EmulatorOptions, type FaultOptions } from "./server";
+import { parseArgs } from "util";
+import { DEFAULT_SECOND_ACCOUNT_PATH, startEmulator, type EmulatorOptions } from "./index";
 
 const USAGE = `Usage: basip-emulator [options]
 
@@ -25,57 +26,67 @@ Emulates BAS-IP intercoms (login, /api/info, main and second SIP account).
   --help               show this help
 `;
 
+const OPTIONS = {
+  port: { type: "string" },
+  devices: { type: "string" },
+  host: { type: "string" },
+  username: { type: "string" },
+  password: { type: "string" },
+  "token-ttl": { type: "string" },
+  latency: { type: "string" },
+  serial: { type: "boolean" },
+  "second-path": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 class UsageError extends Error {}
 
-/** Parse argv (without node and script). Exported shape is internal; kept here to stay testable via the process. */
-function parseArgs(argv: string[]): { opts: EmulatorOptions; help: boolean } {
-  const opts: EmulatorOptions = { port: 8080 };
-  const faults: Partial<FaultOptions> = {};
-  let cert: string | undefined;
-  let key: string | undefined;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got ${v}`);
-      return n;
-    };
-    switch (flag) {
-      case "--port": opts.port = int(0); if (opts.port > 65535) throw new UsageError("--port must be <= 65535"); break;
-      case "--devices": opts.devices = int(1); break;
-      case "--host": opts.host = value(); break;
-      case "--username": opts.username = value(); break;
-      case "--password": opts.password = value(); break;
-      case "--token-ttl": opts.tokenTtlMs = int(1) * 1000; break;
-      case "--latency": faults.latencyMs = int(0); break;
-      case "--serial": faults.serial = true; break;
-      case "--second-path": opts.secondAccountPath = value(); break;
-      case "--tls-cert": cert = value(); break;
-      case "--tls-key": key = value(); break;
-      case "--debug": opts.log = (line) => process.stderr.write(`[basip-emulator] ${line}\n`); break;
-      case "--help": case "-h": help = true; break;
-      default: throw new UsageError(`unknown option ${arg}`);
-    }
+/** A decimal integer option >= min, or undefined when the option is absent. */
+function int(flag: string, v: string | undefined, min: number, max = Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min) throw new UsageError(`--${flag} needs an integer >= ${min}, got ${v}`);
+  if (n > max) throw new UsageError(`--${flag} must be <= ${max}`);
+  return n;
+}
+
+/** Emulator options from argv (without node and script); unknown options and positionals are usage errors. */
+function options(argv: string[]): { opts: EmulatorOptions; help: boolean } {
+  let v: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+  try {
+    v = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  if ((cert === undefined) !== (key === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
-  if (cert !== undefined && key !== undefined) opts.tls = { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };
-  opts.faults = faults;
-  return { opts, help };
+  if ((v["tls-cert"] === undefined) !== (v["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
+  const ttl = int("token-ttl", v["token-ttl"], 1);
+  const latencyMs = int("latency", v.latency, 0);
+  const opts: EmulatorOptions = {
+    port: int("port", v.port, 0, 65535) ?? 8080,
+    devices: int("devices", v.devices, 1),
+    host: v.host,
+    username: v.username,
+    password: v.password,
+    tokenTtlMs: ttl === undefined ? undefined : ttl * 1000,
+    secondAccountPath: v["second-path"],
+    faults: { ...(latencyMs !== undefined ? { latencyMs } : {}), ...(v.serial ? { serial: true } : {}) },
+  };
+  if (v.debug) opts.log = (line) => process.stderr.write(`[basip-emulator] ${line}\n`);
+  if (v["tls-cert"] !== undefined && v["tls-key"] !== undefined) {
+    opts.tls = { cert: fs.readFileSync(v["tls-cert"]), key: fs.readFileSync(v["tls-key"]) };
+  }
+  return { opts, help: v.help === true };
 }
 
 async function main(): Promise<void> {
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof options>;
   try {
-    parsed = parseArgs(process.argv.slice(2));
+    parsed = options(process.argv.slice(2));
   } catch (err) {
+    // Bad options and unreadable TLS files alike: a usage problem, exit 2.
     process.stderr.write(`basip-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }

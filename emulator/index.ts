@@ -7,20 +7,8 @@
  * // ... point a client at dev.url, then inspect dev.main, dev.requests, dev.counts() ...
  * await emu.stop();
  */
-export {
-  startEmulator,
-  WEB_PASS,
-  DEFAULT_SECOND_ACCOUNT_PATH,
-  MAIN_ACCOUNT_PATH,
-  DEFAULT_TOKEN_TTL_MS,
-  MASK,
-} from "./server";
-export type {
-  EmulatorOptions,
-  FaultOptions,
-  RecordedRequest,
-  EmulatedDevice,
-  Emulator,
-  MainAccountState,
-  SecondAccountState,
-} from "./server";
+export { startEmulator } from "./server";
+export { WEB_PASS, DEFAULT_TOKEN_TTL_MS, MASK } from "./types";
+export { DEFAULT_SECOND_ACCOUNT_PATH, MAIN_ACCOUNT_PATH } from "./accounts";
+export type { EmulatorOptions, FaultOptions, RecordedRequest, EmulatedDevice, Emulator } from "./types";
+export type { MainAccountState, SecondAccountState } from "./accounts";

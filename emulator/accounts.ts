@@ -1,0 +1,128 @@
+/**
+ * The account table: one entry per SIP account the device serves, with its wire path, field
+ * rules, error envelope and factory defaults. Everything else (routes, request log, state
+ * endpoint, seeding, merging a POST) is driven by this table, so adding an account or a field is
+ * an edit here. Written apart from `provider/schema` on purpose: the emulator plays the device.
+ */
+import { OBJECT_ENVELOPE, STRING_ENVELOPE, type Envelope } from "./envelopes";
+import { TRANSPORTS, isAllowedText, isHost, isHostPort, isIntIn, type RulesFor } from "./validation";
+
+/** Path of the main (first / single) account, as used by working public clients. */
+export const MAIN_ACCOUNT_PATH = "/api/v1/device/sip/settings";
+/** Where the emulator serves the second account. The real path is unpublished, so this is a guess. */
+export const DEFAULT_SECOND_ACCOUNT_PATH = "/api/v1/device/sip/settings/second";
+
+/** Main account state (Camdroid "device SIP settings" field set). */
+export type MainAccountState = {
+  proxy: string;
+  realm: string;
+  user: string;
+  password: string;
+  stun: { ip: string; port: number };
+  registration_interval: number;
+  h264: number;
+  transport: string;
+};
+
+/** Second account state (Android panels API 2.x field set, no stun/h264). */
+export type SecondAccountState = {
+  proxy: string;
+  realm: string;
+  user: string;
+  password: string;
+  transport: string;
+  user_id: string;
+  registration_interval: number;
+  outbound: string;
+};
+
+/** State of every account of one device, by account key. */
+export type AccountStates = { main: MainAccountState; second: SecondAccountState };
+export type AccountKey = keyof AccountStates;
+
+/** One account of the device. S is its state: the wire fields, with the real password. */
+export interface AccountSpec<S> {
+  /** Wire path. */
+  path: string;
+  /** Emulator option that replaces {@link path}, for paths that are only a guess. */
+  pathOption?: "secondAccountPath";
+  /**
+   * Field rules in wire order (GET answers fields in this order; the string envelope reports the
+   * first failing one). Optional fields omitted from a POST keep their value.
+   */
+  rules: RulesFor<S>;
+  envelope: Envelope;
+  defaults: S;
+}
+
+const TEXT_RULE = "must be 1 to 31 allowed characters";
+
+const MAIN: AccountSpec<MainAccountState> = {
+  path: MAIN_ACCOUNT_PATH,
+  rules: {
+    proxy: {
+      type: "string",
+      required: true,
+      check: (v: string) => isHostPort(v.startsWith("sip:") ? v.slice(4) : v),
+      rule: "must be an IPv4 address or DNS name, optionally prefixed sip: and followed by :port",
+    },
+    realm: { type: "string", required: true, check: isHostPort, rule: "must be an IPv4 address or DNS name with optional :port" },
+    user: { type: "string", required: true, check: (v: string) => isAllowedText(v, 1, 31), rule: TEXT_RULE },
+    password: { type: "string", required: true, check: (v: string) => isAllowedText(v, 1, 31), rule: TEXT_RULE },
+    stun: {
+      type: "object",
+      required: true,
+      fields: {
+        ip: { type: "string", required: true, check: isHost, rule: "must be an IPv4 address or DNS name without port" },
+        port: { type: "integer", required: true, check: (v: number) => isIntIn(v, 1, 65535), rule: "must be an integer from 1 to 65535" },
+      },
+    },
+    // The spec types it as "number"; the emulator still demands an integer (seconds) — see README.
+    registration_interval: { type: "number", required: false, check: (v: number) => isIntIn(v, 30, 900), rule: "must be an integer from 30 to 900" },
+    h264: { type: "integer", required: true, check: (v: number) => isIntIn(v, 99, 127), rule: "must be an integer from 99 to 127" },
+    transport: { type: "string", required: false, check: (v: string) => TRANSPORTS.includes(v), rule: "must be one of udp, tcp, tls" },
+  },
+  envelope: OBJECT_ENVELOPE,
+  defaults: {
+    proxy: "sip:sip.bas-ip.com",
+    realm: "sip.bas-ip.com",
+    user: "100",
+    password: "factory1",
+    stun: { ip: "stun.l.google.com", port: 19302 },
+    registration_interval: 60,
+    h264: 102,
+    transport: "udp",
+  },
+};
+
+// The string envelope carries no rule text, so these rules have none.
+const SECOND: AccountSpec<SecondAccountState> = {
+  path: DEFAULT_SECOND_ACCOUNT_PATH,
+  pathOption: "secondAccountPath",
+  rules: {
+    proxy: { type: "string", required: true, check: (v: string) => v.startsWith("sip:") && isHostPort(v.slice(4)) },
+    realm: { type: "string", required: true, check: isHostPort },
+    user: { type: "string", required: true, check: (v: string) => isAllowedText(v, 1, 31) },
+    password: { type: "string", required: true, check: (v: string) => isAllowedText(v, 6, 31) },
+    transport: { type: "string", required: false, check: (v: string) => TRANSPORTS.includes(v) },
+    user_id: { type: "string", required: false, check: (v: string) => isAllowedText(v, 0, 31) },
+    registration_interval: { type: "integer", required: false, check: (v: number) => isIntIn(v, 30, 900) },
+    outbound: { type: "string", required: false, check: (v: string) => v === "" || isHostPort(v) },
+  },
+  envelope: STRING_ENVELOPE,
+  defaults: {
+    proxy: "sip:sip.bas-ip.com",
+    realm: "sip.bas-ip.com",
+    user: "101",
+    password: "factory2",
+    transport: "udp",
+    user_id: "",
+    registration_interval: 60,
+    outbound: "",
+  },
+};
+
+/** Every account of the device. */
+export const ACCOUNTS: { readonly [K in AccountKey]: AccountSpec<AccountStates[K]> } = { main: MAIN, second: SECOND };
+
+export const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];

@@ -1,0 +1,42 @@
+/**
+ * Inspection endpoints under `/__emulator/`, for users outside the process (CLI, curl). They are
+ * not logged and no fault, latency or serial queue applies. One table entry per `METHOD path`;
+ * anything else under the prefix is 404.
+ */
+import type { AccountStates } from "./accounts";
+import { maskedStates } from "./state";
+import type { EmulatedDevice, FaultOptions } from "./types";
+import { isPlainObject } from "./validation";
+import { json, type DeviceRequest, type Reply } from "./wire";
+
+export const CONTROL_PREFIX = "/__emulator/";
+
+/** What the control endpoints act on. */
+export type ControlTarget = Pick<EmulatedDevice, "requests" | "faults" | "clearRequests" | "expireTokens" | "injectFaults"> & {
+  readonly state: AccountStates;
+};
+
+type ControlHandler = (req: DeviceRequest, dev: ControlTarget) => Reply;
+
+const CONTROL_ROUTES: Record<string, ControlHandler> = {
+  "GET /__emulator/requests": (_req, dev) => json(200, dev.requests),
+  "GET /__emulator/state": (_req, dev) => json(200, { ...maskedStates(dev.state), faults: dev.faults }),
+  "POST /__emulator/reset-log": (_req, dev) => {
+    dev.clearRequests();
+    return json(200, {});
+  },
+  "POST /__emulator/expire-tokens": (_req, dev) => {
+    dev.expireTokens();
+    return json(200, {});
+  },
+  "POST /__emulator/faults": (req, dev) => {
+    if (!isPlainObject(req.body)) return json(400, { error: "Wrong JSON body" });
+    dev.injectFaults(req.body as Partial<FaultOptions>);
+    return json(200, dev.faults);
+  },
+};
+
+export function control(req: DeviceRequest, dev: ControlTarget): Reply {
+  const handler = CONTROL_ROUTES[`${req.method} ${req.path}`];
+  return handler ? handler(req, dev) : json(404, { error: "Not found" });
+}

@@ -1,0 +1,187 @@
+/**
+ * One emulated intercom: its state, tokens, faults and request log, and the pipeline every
+ * request goes through (control endpoints, serial queue, latency, faults, route, log line).
+ */
+import type * as http from "http";
+import type { AccountKey, AccountStates, MainAccountState, SecondAccountState } from "./accounts";
+import { Tokens, type Credentials } from "./auth";
+import { CONTROL_PREFIX, control } from "./control";
+import { Delays, SerialQueue, takeFault } from "./faults";
+import { Listener } from "./listener";
+import { maskDeep, maskQuery, queryText } from "./masking";
+import { dispatch, type DeviceContext, type Route } from "./routes";
+import { initialStates } from "./state";
+import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions, type RecordedRequest } from "./types";
+import { isPlainObject } from "./validation";
+import { send, readRequest, type DeviceRequest } from "./wire";
+
+/** Everything one device is built from; the factory resolves defaults. */
+export interface DeviceConfig {
+  index: number;
+  /** Port to listen on; 0 = ephemeral, fixed at the first listen so setDown(false) reuses it. */
+  port: number;
+  host: string;
+  credentials: Credentials;
+  tokenTtlMs: number;
+  /** Shared by the devices of one emulator: routes are built once. */
+  routes: Map<string, Route>;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  faults: FaultOptions;
+  log?: (line: string) => void;
+  seed?: EmulatorOptions["seed"];
+}
+
+export class Device implements EmulatedDevice, DeviceContext {
+  readonly index: number;
+  readonly requests: RecordedRequest[] = [];
+  faults: FaultOptions;
+  state: AccountStates;
+  readonly tokens: Tokens;
+  readonly credentials: Credentials;
+
+  private _port: number;
+  private readonly listener: Listener;
+  private readonly delays = new Delays();
+  private readonly queue = new SerialQueue();
+  private webPassSeen = false;
+  private stopped = false;
+
+  constructor(private readonly cfg: DeviceConfig) {
+    this.index = cfg.index;
+    this._port = cfg.port;
+    this.faults = { ...cfg.faults };
+    this.state = initialStates(cfg.seed);
+    this.tokens = new Tokens(cfg.tokenTtlMs);
+    this.credentials = cfg.credentials;
+    this.listener = new Listener((req, res) => {
+      this.onRequest(req, res).catch((err: unknown) => {
+        // A bug in the emulator must be visible, not a hung client.
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(`emulator error: ${String(err)}`);
+        }
+      });
+    }, cfg.tls);
+  }
+
+  get main(): MainAccountState {
+    return this.state.main;
+  }
+  set main(v: MainAccountState) {
+    this.state.main = v;
+  }
+  get second(): SecondAccountState {
+    return this.state.second;
+  }
+  set second(v: SecondAccountState) {
+    this.state.second = v;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  get url(): string {
+    const host = this.cfg.host.includes(":") ? `[${this.cfg.host}]` : this.cfg.host;
+    return `${this.cfg.tls ? "https" : "http"}://${host}:${this._port}`;
+  }
+
+  async listen(): Promise<void> {
+    this._port = await this.listener.listen(this._port, this.cfg.host);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.delays.cancelAll();
+    await this.listener.close();
+  }
+
+  injectFaults(f: Partial<FaultOptions>): void {
+    Object.assign(this.faults, f);
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+    this.webPassSeen = false;
+  }
+
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  counts(): { login: number; read: number; write: number; info: number; total: number } {
+    const c = { login: 0, read: 0, write: 0, info: 0, total: this.requests.length };
+    for (const r of this.requests) {
+      if (r.kind === "login" || r.kind === "read" || r.kind === "write" || r.kind === "info") c[r.kind]++;
+    }
+    return c;
+  }
+
+  receivedWebPass(): boolean {
+    return this.webPassSeen;
+  }
+
+  async setDown(down: boolean): Promise<void> {
+    if (down) await this.listener.close();
+    else if (!this.listener.listening && !this.stopped) await this.listen();
+  }
+
+  private async onRequest(incoming: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = Date.now();
+    const req = await readRequest(incoming);
+    if (req.path.startsWith(CONTROL_PREFIX)) {
+      send(res, control(req, this));
+      return;
+    }
+
+    const release = this.faults.serial ? await this.queue.acquire() : () => undefined;
+    try {
+      if (this.faults.latencyMs > 0) await this.delays.sleep(this.faults.latencyMs);
+      if (this.stopped) return;
+
+      const route = this.cfg.routes.get(req.path);
+      const webPass = req.method === "POST" && isPlainObject(req.body) && req.body.password === WEB_PASS;
+      if (webPass) this.webPassSeen = true;
+      const record = (status: number): void => this.record(req, { at, status, webPass, kind: route?.kind(req.method) ?? "other", account: route?.account });
+
+      const fault = route?.faultable === false ? undefined : takeFault(this.faults);
+      if (fault?.kind === "reset") {
+        record(0);
+        incoming.socket.destroy();
+        return;
+      }
+      if (fault?.kind === "hang") {
+        // Never answered; stop()/setDown(true) destroys the socket.
+        record(0);
+        return;
+      }
+      if (fault?.kind === "fail") {
+        send(res, { status: fault.status, body: `Emulated failure ${fault.status}`, contentType: "text/plain" });
+        record(fault.status);
+        return;
+      }
+
+      const reply = dispatch(route, req, this);
+      send(res, reply);
+      record(reply.status);
+    } finally {
+      release();
+    }
+  }
+
+  private record(req: DeviceRequest, r: Pick<RecordedRequest, "at" | "status" | "kind"> & { webPass: boolean; account?: AccountKey }): void {
+    this.requests.push({
+      method: req.method,
+      path: req.path,
+      query: maskQuery(req.query),
+      body: req.raw.length === 0 ? undefined : req.bodyIsJson ? maskDeep(req.body) : req.raw,
+      status: r.status,
+      at: r.at,
+      receivedWebPass: r.webPass,
+      kind: r.kind,
+      ...(r.account ? { account: r.account } : {}),
+    });
+    const ms = Date.now() - r.at;
+    this.cfg.log?.(`device ${this.index + 1} :${this._port} ${req.method} ${req.path}${queryText(req.query)} -> ${r.status || "no answer"} ${ms}ms`);
+  }
+}

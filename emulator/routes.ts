@@ -1,0 +1,115 @@
+/**
+ * The device's HTTP API as a table: one entry per path. Account routes are generated from the
+ * account table; a new endpoint is one more entry in {@link deviceRoutes}.
+ */
+import { ACCOUNTS, ACCOUNT_KEYS, type AccountKey, type AccountStates } from "./accounts";
+import { loginProblem, type Credentials, type Tokens } from "./auth";
+import { STRING_ENVELOPE } from "./envelopes";
+import { maybeMalformed } from "./faults";
+import { applyWrite, readView } from "./state";
+import type { FaultOptions, RequestKind } from "./types";
+import { failures, isPlainObject } from "./validation";
+import { json, type DeviceRequest, type Reply } from "./wire";
+
+/** What a route handler may read and change on its device. */
+export interface DeviceContext {
+  readonly index: number;
+  readonly port: number;
+  readonly state: AccountStates;
+  readonly faults: FaultOptions;
+  readonly tokens: Tokens;
+  readonly credentials: Credentials;
+}
+
+export interface Route {
+  path: string;
+  /** Methods served; any other gets 405 with `Allow`. */
+  methods: string[];
+  /** How the request log counts a request to this path (by method for accounts). */
+  kind: (method: string) => RequestKind;
+  account?: AccountKey;
+  /** Whether `failNext`/`resetNext`/`hangNext` apply. Default true; false for identification probes. */
+  faultable?: boolean;
+  /** Called only with one of {@link methods}. */
+  handle(req: DeviceRequest, dev: DeviceContext): Reply;
+}
+
+const always = (kind: RequestKind) => (): RequestKind => kind;
+
+const INFO: Route = {
+  path: "/api/info",
+  methods: ["GET"],
+  kind: always("info"),
+  faultable: false,
+  handle: (_req, dev) =>
+    json(200, {
+      firmware_version: "2.11.0",
+      framework_version: "1.0.0-emulator",
+      frontend_version: "2.11.0",
+      api_version: "2.x",
+      device_name: `Emulated BAS-IP ${dev.index + 1}`,
+      device_type: "panel",
+      device_serial_number: `EMU-${dev.port}`,
+    }),
+};
+
+const LOGIN: Route = {
+  path: "/api/v1/login",
+  methods: ["GET"],
+  kind: always("login"),
+  handle: (req, dev) => {
+    const problem = loginProblem(req.query, dev.credentials);
+    if (problem === "missing") return json(400, { error: "Required parameters missed" });
+    if (problem === "wrong") return json(400, { error: "Wrong login or password" });
+    return json(200, { token: dev.tokens.issue(), account_type: "admin" });
+  },
+};
+
+const LOGOUT: Route = {
+  path: "/api/v1/logout",
+  methods: ["GET"],
+  kind: always("logout"),
+  handle: (req, dev) => {
+    const token = dev.tokens.verify(req.authorization);
+    if (!token) return json(401, STRING_ENVELOPE.unauthorized);
+    dev.tokens.revoke(token);
+    return json(200, {});
+  },
+};
+
+/** GET answers the state with `WebPass`; POST validates, then replaces the state. Both need a token. */
+function accountRoute<K extends AccountKey>(key: K, path: string): Route {
+  const { rules, envelope } = ACCOUNTS[key];
+  return {
+    path,
+    methods: ["GET", "POST"],
+    kind: (method) => (method === "GET" ? "read" : method === "POST" ? "write" : "other"),
+    account: key,
+    handle: (req, dev) => {
+      if (!dev.tokens.verify(req.authorization)) return json(401, envelope.unauthorized);
+      const states = dev.state;
+      if (req.method === "GET") return { status: 200, body: maybeMalformed(dev.faults, JSON.stringify(readView(states[key]))) };
+      if (!req.bodyIsJson || !isPlainObject(req.body)) return json(400, envelope.notAnObject);
+      const failed = failures(rules, req.body);
+      if (failed.length > 0) return json(400, envelope.invalid(failed));
+      states[key] = applyWrite(rules, states[key], req.body);
+      return json(200, {});
+    },
+  };
+}
+
+/** Every route of one device; account paths may differ per emulator (`secondAccountPath`). */
+export function deviceRoutes(accountPaths: Record<AccountKey, string>): Map<string, Route> {
+  const routes = [INFO, LOGIN, LOGOUT, ...ACCOUNT_KEYS.map((k) => accountRoute(k, accountPaths[k]))];
+  const byPath = new Map<string, Route>();
+  // The first entry wins if a configured path collides with another.
+  for (const r of routes) if (!byPath.has(r.path)) byPath.set(r.path, r);
+  return byPath;
+}
+
+/** The route's answer, or 404 for an unknown path and 405 for a method it does not serve. */
+export function dispatch(route: Route | undefined, req: DeviceRequest, dev: DeviceContext): Reply {
+  if (!route) return json(404, { error: "Not found" });
+  if (!route.methods.includes(req.method)) return json(405, { error: "Method not allowed" }, { Allow: route.methods.join(", ") });
+  return route.handle(req, dev);
+}

@@ -1,0 +1,116 @@
+/**
+ * Public vocabulary of the emulator: constants and the types of its options, request log and
+ * devices. The account state types live next to their table in `accounts.ts`.
+ */
+import type { AccountKey, AccountStates, MainAccountState, SecondAccountState } from "./accounts";
+
+/** The placeholder real Android panels return instead of a stored SIP password. */
+export const WEB_PASS = "WebPass";
+/** Default token lifetime: 2 h, as documented for Camdroid devices. */
+export const DEFAULT_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
+/** Value used wherever a secret is masked (request log, state endpoint). */
+export const MASK = "***";
+
+/** Misbehaviours a device can be told to show. Counters are consumed as requests arrive. */
+export interface FaultOptions {
+  /** Delay (ms) before each response. */
+  latencyMs: number;
+  /** One request at a time per device; others queue (like embedded web servers). */
+  serial: boolean;
+  /** The next N requests (excluding `/__emulator/*` and `/api/info`) answer `failStatus` with a plain-text body. */
+  failNext: number;
+  /** Status used by `failNext`; default 500. */
+  failStatus: number;
+  /** The next N requests (same exclusions) get their socket destroyed without an answer. */
+  resetNext: number;
+  /** The next N authorised GETs of an account answer 200 with truncated JSON. */
+  malformedNext: number;
+  /** The next N requests (same exclusions) never answer; the socket stays open until the client gives up or the emulator stops. */
+  hangNext: number;
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** First port; device i listens on port+i. 0 = an ephemeral port for every device. Default 0. */
+  port?: number;
+  /** Bind address; default "127.0.0.1". */
+  host?: string;
+  /** Number of devices; default 1. */
+  devices?: number;
+  /** Admin user name; default "admin". */
+  username?: string;
+  /** Admin password in clear; the login expects its MD5 hex. Default "123456". */
+  password?: string;
+  /** Token lifetime; default 2 h. */
+  tokenTtlMs?: number;
+  /** Path of the second account; default {@link DEFAULT_SECOND_ACCOUNT_PATH}. */
+  secondAccountPath?: string;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Initial faults for every device. */
+  faults?: Partial<FaultOptions>;
+  /** Receives one masked line per request. */
+  log?: (line: string) => void;
+  /** Initial account state, merged over the factory defaults (object fields such as `stun` one level deep). */
+  seed?: { [K in AccountKey]?: Partial<AccountStates[K]> };
+}
+
+/** What a request was, as {@link EmulatedDevice.counts} counts it. */
+export type RequestKind = "login" | "logout" | "info" | "read" | "write" | "other";
+
+/** One entry of a device's request log. Secrets are masked. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Query parameters; `password` and `token` masked. */
+  query: Record<string, string>;
+  /** Parsed JSON body with every `password` masked, the raw text if it is not JSON, or undefined if empty. */
+  body: unknown;
+  /** Status sent; 0 when the request was reset or left hanging. */
+  status: number;
+  /** Arrival time (ms since epoch). */
+  at: number;
+  /** The body carried the literal password "WebPass". */
+  receivedWebPass: boolean;
+  kind: RequestKind;
+  account?: AccountKey;
+}
+
+/** One emulated intercom. */
+export interface EmulatedDevice {
+  /** 0-based position in {@link Emulator.devices}; the device name and CLI use index+1. */
+  readonly index: number;
+  readonly port: number;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** Live state with the REAL password; tests may mutate it directly to simulate drift. */
+  main: MainAccountState;
+  /** Live state with the REAL password; tests may mutate it directly to simulate drift. */
+  second: SecondAccountState;
+  /** Request log, oldest first; passwords masked. `/__emulator/*` calls are not logged. */
+  readonly requests: RecordedRequest[];
+  /** Live, mutable faults. */
+  faults: FaultOptions;
+  /** Merge faults into {@link faults}. */
+  injectFaults(f: Partial<FaultOptions>): void;
+  /** Empty the request log and reset the {@link receivedWebPass} flag. */
+  clearRequests(): void;
+  /** Invalidate every token issued so far. */
+  expireTokens(): void;
+  /** Counts over the request log. */
+  counts(): { login: number; read: number; write: number; info: number; total: number };
+  /** Whether any POST since start (or the last {@link clearRequests}) carried password "WebPass". */
+  receivedWebPass(): boolean;
+  /** true: close the listener (connections refused); false: listen again on the same port. */
+  setDown(down: boolean): Promise<void>;
+}
+
+/** A running set of devices. */
+export interface Emulator {
+  readonly devices: EmulatedDevice[];
+  /** Device by 0-based index (default 0). */
+  device(i?: number): EmulatedDevice;
+  /** Close every listener and connection; pending responses are dropped. */
+  stop(): Promise<void>;
+}
