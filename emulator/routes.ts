@@ -87,12 +87,11 @@ function accountRoute<K extends AccountKey>(key: K, path: string): Route {
     account: key,
     handle: (req, dev) => {
       if (!dev.tokens.verify(req.authorization)) return json(401, envelope.unauthorized);
-      const states = dev.state;
-      if (req.method === "GET") return { status: 200, body: maybeMalformed(dev.faults, JSON.stringify(readView(states[key]))) };
+      if (req.method === "GET") return { status: 200, body: maybeMalformed(dev.faults, JSON.stringify(readView(dev.state[key]))) };
       if (!req.bodyIsJson || !isPlainObject(req.body)) return json(400, envelope.notAnObject);
       const failed = failures(rules, req.body);
       if (failed.length > 0) return json(400, envelope.invalid(failed));
-      states[key] = applyWrite(rules, states[key], req.body);
+      dev.state[key] = applyWrite(rules, dev.state[key], req.body);
       return json(200, {});
     },
   };

@@ -9,7 +9,7 @@ import { isPlainObject, type Rules } from "./validation";
 
 type Fields = Record<string, unknown>;
 
-/** For each ruled field: `pick(name, rule)`, dropping undefined; object members likewise one level down. */
+/** Each ruled field from `value(name)`, else from base; object fields member by member, always as a fresh object. */
 function build(rules: Rules, value: (name: string) => unknown, base: Fields): Fields {
   const out: Fields = {};
   for (const [name, rule] of Object.entries(rules)) {
