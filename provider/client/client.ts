@@ -8,6 +8,7 @@ import * as https from "https";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import nodeFetch, { RequestInit as NodeRequestInit, Response as NodeResponse } from "node-fetch";
+import { DEVICE_DEFAULTS, normalizeEndpoint } from "../schema/device";
 import { LoginResponse, parseFault } from "../schema/envelopes";
 import { formatFailures, report } from "../schema/report";
 import { WEB_PASS } from "../schema/rules";
@@ -66,15 +67,15 @@ export class DeviceClient {
   private pendingLogin?: Promise<string>;
 
   constructor(options: ClientOptions) {
-    this.endpoint = options.endpoint.replace(/\/+$/, "");
+    this.endpoint = normalizeEndpoint(options.endpoint);
     this.opts = {
       endpoint: this.endpoint,
       username: options.username,
       password: options.password,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      retries: options.retries ?? 2,
-      retryDelayMs: options.retryDelayMs ?? 250,
-      insecureSkipVerify: options.insecureSkipVerify ?? false,
+      timeoutMs: options.timeoutMs ?? DEVICE_DEFAULTS.timeoutMs,
+      retries: options.retries ?? DEVICE_DEFAULTS.retries,
+      retryDelayMs: options.retryDelayMs ?? DEVICE_DEFAULTS.retryDelayMs,
+      insecureSkipVerify: options.insecureSkipVerify ?? DEVICE_DEFAULTS.insecureSkipVerify,
       caCertificate: options.caCertificate,
     };
     // Keep-alive: embedded web servers are slow to accept; reusing one socket saves a handshake per call.
@@ -107,13 +108,6 @@ export class DeviceClient {
       });
     }
     await this.authed(operation, "POST", path, JSON.stringify(body));
-  }
-
-  /** `GET /api/info`, which needs no login. */
-  info(): Promise<Record<string, unknown>> {
-    return this.withRetries("read device info", "GET", "/api/info", undefined, undefined).then((a) =>
-      this.decode("read device info", "GET", "/api/info", a, t.UnknownRecord),
-    );
   }
 
   /** Logs in once; concurrent callers share the same login. */

@@ -3,6 +3,7 @@
  * (one login per device per `pulumi up`, no login race between a device's two accounts).
  */
 import { createHash } from "crypto";
+import { normalizeEndpoint } from "../schema/device";
 import { ClientOptions, DeviceClient } from "./client";
 
 const clients = new Map<string, DeviceClient>();
@@ -10,7 +11,7 @@ const clients = new Map<string, DeviceClient>();
 function keyOf(o: ClientOptions): string {
   // Hash the credentials so the map never holds a second plain copy as a key.
   const secret = createHash("sha256").update(`${o.username}\0${o.password}`).digest("hex");
-  return [o.endpoint.replace(/\/+$/, ""), secret, o.timeoutMs, o.retries, o.insecureSkipVerify, o.caCertificate ?? ""].join("|");
+  return [normalizeEndpoint(o.endpoint), secret, o.timeoutMs, o.retries, o.insecureSkipVerify, o.caCertificate ?? ""].join("|");
 }
 
 /** The shared client for these options, created on first use. */

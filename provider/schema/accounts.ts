@@ -1,6 +1,9 @@
 /**
- * The two SIP accounts: their Pulumi-side settings (camelCase) and the device's JSON (snake_case).
- * The field tables below are the one place where the two namings meet (`mapping.ts` applies them).
+ * The two SIP accounts, one field table each. A table row says everything the provider knows about a
+ * field: its rule for input (camelCase arg), its device key (snake_case), what the device answers
+ * for it, its default and whether it is a secret. Everything else derives from the rows: the
+ * settings codecs and types, the device codecs, the naming table `mapping.ts` applies, the secrets
+ * the resource classes wrap, and the defaults `check` applies.
  */
 import * as t from "io-ts";
 import {
@@ -19,82 +22,123 @@ import {
   Transport,
 } from "./rules";
 
+/** One field of an account. */
+export interface Field<C extends t.Mixed = t.Mixed, R extends boolean = boolean, W extends string = string, D extends t.Mixed = t.Mixed> {
+  /** The rule `check` applies to the user's value. */
+  readonly codec: C;
+  /** Whether a SET of the account needs it; optional fields left out stay unmanaged. */
+  readonly required: R;
+  /** The device's JSON key. */
+  readonly wire: W;
+  /** What the device answers for it; lenient on purpose: a device's own values are data, not input to refuse. */
+  readonly onDevice: D;
+  /** Applied by `check` when the user leaves the field out. */
+  readonly default?: t.TypeOf<C>;
+  /** Kept a Pulumi secret in inputs, state and outputs. */
+  readonly secret?: boolean;
+}
+
+type Extra<C extends t.Mixed> = { readonly default?: t.TypeOf<C>; readonly secret?: boolean };
+const required = <C extends t.Mixed, W extends string, D extends t.Mixed>(codec: C, wire: W, onDevice: D, extra: Extra<C> = {}): Field<C, true, W, D> => ({
+  codec,
+  required: true,
+  wire,
+  onDevice,
+  ...extra,
+});
+const optional = <C extends t.Mixed, W extends string, D extends t.Mixed>(codec: C, wire: W, onDevice: D, extra: Extra<C> = {}): Field<C, false, W, D> => ({
+  codec,
+  required: false,
+  wire,
+  onDevice,
+  ...extra,
+});
+
+type Fields = Readonly<Record<string, Field>>;
+type Flat<T> = { [K in keyof T]: T[K] };
+type RequiredNames<F extends Fields> = { [K in keyof F]: F[K]["required"] extends true ? K : never }[keyof F];
+/** The settings (camelCase, plain values) a field table describes. */
+export type SettingsOf<F extends Fields> = Flat<
+  { [K in RequiredNames<F>]: t.TypeOf<F[K]["codec"]> } & { [K in Exclude<keyof F, RequiredNames<F>>]?: t.TypeOf<F[K]["codec"]> }
+>;
+/** The device's JSON (snake_case) a field table describes. */
+export type WireOf<F extends Fields> = { [K in keyof F as F[K]["wire"]]: t.TypeOf<F[K]["onDevice"]> };
+
+const pick = (fields: Fields, req: boolean) =>
+  Object.fromEntries(Object.entries(fields).filter(([, f]) => f.required === req).map(([k, f]) => [k, f.codec]));
+
+function settingsCodec<F extends Fields>(name: string, fields: F): t.Type<SettingsOf<F>, SettingsOf<F>, unknown> {
+  return t.intersection([t.type(pick(fields, true)), t.partial(pick(fields, false))], name) as unknown as t.Type<SettingsOf<F>, SettingsOf<F>, unknown>;
+}
+
+function wireCodec<F extends Fields>(name: string, fields: F): t.Type<WireOf<F>, WireOf<F>, unknown> {
+  return t.type(Object.fromEntries(Object.values(fields).map((f) => [f.wire, f.onDevice])), name) as unknown as t.Type<WireOf<F>, WireOf<F>, unknown>;
+}
+
+const DeviceStun = t.type({ ip: t.string, port: t.number });
+
 // ---- Main account: "Set device SIP settings" (shared/spec/000_671fca9b36b1bfba.txt) ----------------
 // Device JSON, GET /api/v1/device/sip/settings:
 // {"proxy":"sip:sip.bas-ip.com","realm":"sip.bas-ip.com","user":"101","password":"WebPass",
 //  "stun":{"ip":"stun.l.google.com","port":19302},"registration_interval":50,"h264":102,"transport":"udp"}
 
-/** Fields a SET of the main account requires. */
-export const sipAccountRequired = { proxy: MainProxy, realm: HostPort, user: SipUser, password: MainPassword, stun: Stun };
-/** Fields the user may leave to the device; `h264` gets its documented default in `check`. */
-export const sipAccountOptional = { registrationInterval: RegistrationInterval, h264: H264, transport: Transport };
+export const SIP_ACCOUNT_FIELDS = {
+  proxy: required(MainProxy, "proxy", t.string),
+  realm: required(HostPort, "realm", t.string),
+  user: required(SipUser, "user", t.string),
+  password: required(MainPassword, "password", t.string, { secret: true }),
+  stun: required(Stun, "stun", DeviceStun),
+  registrationInterval: optional(RegistrationInterval, "registration_interval", t.number),
+  h264: optional(H264, "h264", t.number, { default: H264_DEFAULT }),
+  transport: optional(Transport, "transport", t.string),
+} as const;
 
-export const SipAccountSettings = t.intersection([t.type(sipAccountRequired), t.partial(sipAccountOptional)], "SipAccountSettings");
-export type SipAccountSettings = t.TypeOf<typeof SipAccountSettings>;
+/** The main account's settings as a program writes them (plain values; `SipAccountArgs` minus `device`). */
+export const SipAccountSettings = settingsCodec("SipAccountSettings", SIP_ACCOUNT_FIELDS);
+export type SipAccountSettings = SettingsOf<typeof SIP_ACCOUNT_FIELDS>;
 
-/** What the device answers; lenient on purpose: a device's own values are data, not input to refuse. */
-export const SipAccountWire = t.type(
-  {
-    proxy: t.string,
-    realm: t.string,
-    user: t.string,
-    password: t.string,
-    stun: t.type({ ip: t.string, port: t.number }),
-    registration_interval: t.number,
-    h264: t.number,
-    transport: t.string,
-  },
-  "SipAccountWire",
-);
-export type SipAccountWire = t.TypeOf<typeof SipAccountWire>;
+/** What the device answers for the main account. */
+export const SipAccountWire = wireCodec("SipAccountWire", SIP_ACCOUNT_FIELDS);
+export type SipAccountWire = WireOf<typeof SIP_ACCOUNT_FIELDS>;
 
 // ---- Second account: "Get second account SIP settings" (shared/spec/002_dc463964ba4d5e47.txt) -----
 // Device JSON: {"proxy":"sip:sip.bas-ip.com","realm":"sip.bas-ip.com","user":"101","password":"WebPass",
 //  "transport":"udp","user_id":"user126","registration_interval":30,"outbound":"sip.bas-ip.com"}
 
-export const secondSipAccountRequired = { proxy: SipUriProxy, realm: HostPort, user: SipUser, password: SecondPassword };
-export const secondSipAccountOptional = {
-  transport: Transport,
-  userId: SipUserId,
-  registrationInterval: RegistrationInterval,
-  outbound: OptionalHostPort,
-};
+export const SECOND_SIP_ACCOUNT_FIELDS = {
+  proxy: required(SipUriProxy, "proxy", t.string),
+  realm: required(HostPort, "realm", t.string),
+  user: required(SipUser, "user", t.string),
+  password: required(SecondPassword, "password", t.string, { secret: true }),
+  transport: optional(Transport, "transport", t.string),
+  userId: optional(SipUserId, "user_id", t.string),
+  registrationInterval: optional(RegistrationInterval, "registration_interval", t.number),
+  outbound: optional(OptionalHostPort, "outbound", t.string),
+} as const;
 
-export const SecondSipAccountSettings = t.intersection(
-  [t.type(secondSipAccountRequired), t.partial(secondSipAccountOptional)],
-  "SecondSipAccountSettings",
-);
-export type SecondSipAccountSettings = t.TypeOf<typeof SecondSipAccountSettings>;
+/** The second account's settings as a program writes them (plain values; `SecondSipAccountArgs` minus `device`). */
+export const SecondSipAccountSettings = settingsCodec("SecondSipAccountSettings", SECOND_SIP_ACCOUNT_FIELDS);
+export type SecondSipAccountSettings = SettingsOf<typeof SECOND_SIP_ACCOUNT_FIELDS>;
 
-export const SecondSipAccountWire = t.type(
-  {
-    proxy: t.string,
-    realm: t.string,
-    user: t.string,
-    password: t.string,
-    transport: t.string,
-    user_id: t.string,
-    registration_interval: t.number,
-    outbound: t.string,
-  },
-  "SecondSipAccountWire",
-);
-export type SecondSipAccountWire = t.TypeOf<typeof SecondSipAccountWire>;
+/** What the device answers for the second account. */
+export const SecondSipAccountWire = wireCodec("SecondSipAccountWire", SECOND_SIP_ACCOUNT_FIELDS);
+export type SecondSipAccountWire = WireOf<typeof SECOND_SIP_ACCOUNT_FIELDS>;
 
-// ---- The naming table: Pulumi arg -> device key. Keys not listed keep their name. -----------------
+// ---- The naming table: Pulumi arg -> device key, from both tables. Keys outside it are dropped. -----
+type ArgName = keyof typeof SIP_ACCOUNT_FIELDS | keyof typeof SECOND_SIP_ACCOUNT_FIELDS;
+
+function wireNames(...tables: Fields[]): Readonly<Record<ArgName, string>> {
+  const names: Record<string, string> = {};
+  for (const [arg, f] of tables.flatMap((table) => Object.entries(table))) {
+    // One mapping serves both accounts, so a shared arg must have one device key.
+    if (names[arg] !== undefined && names[arg] !== f.wire) throw new Error(`accounts.ts: ${arg} maps to both ${names[arg]} and ${f.wire}`);
+    names[arg] = f.wire;
+  }
+  return names as Record<ArgName, string>;
+}
+
 /** Arg name -> wire key, for every field of either account. */
-export const WIRE_NAMES = {
-  proxy: "proxy",
-  realm: "realm",
-  user: "user",
-  password: "password",
-  stun: "stun",
-  registrationInterval: "registration_interval",
-  h264: "h264",
-  transport: "transport",
-  userId: "user_id",
-  outbound: "outbound",
-} as const satisfies Record<keyof SipAccountSettings | keyof SecondSipAccountSettings, string>;
+export const WIRE_NAMES = wireNames(SIP_ACCOUNT_FIELDS, SECOND_SIP_ACCOUNT_FIELDS);
 
 export type AccountKind = "main" | "second";
 
@@ -107,33 +151,42 @@ export interface AccountSchema {
   readonly idSuffix: string;
   /** The `device` option that overrides this account's path. */
   readonly pathOption: "mainAccountPath" | "secondAccountPath";
+  /** The field table; the members below derive from it. */
+  readonly fields: Fields;
   readonly required: Readonly<Record<string, t.Mixed>>;
   readonly optional: Readonly<Record<string, t.Mixed>>;
   /** Defaults applied by `check` when the user leaves a field out. */
   readonly defaults: Readonly<Record<string, unknown>>;
+  /** Fields kept secret. */
+  readonly secrets: readonly string[];
   readonly wire: t.Mixed;
 }
 
-export const SIP_ACCOUNT: AccountSchema = {
-  kind: "main",
-  title: "SIP account",
-  idSuffix: "sip-account",
-  pathOption: "mainAccountPath",
-  required: sipAccountRequired,
-  optional: sipAccountOptional,
-  defaults: { h264: H264_DEFAULT },
-  wire: SipAccountWire,
-};
+type Meta = Pick<AccountSchema, "kind" | "title" | "idSuffix" | "pathOption">;
 
-export const SECOND_SIP_ACCOUNT: AccountSchema = {
-  kind: "second",
-  title: "second SIP account",
-  idSuffix: "second-sip-account",
-  pathOption: "secondAccountPath",
-  required: secondSipAccountRequired,
-  optional: secondSipAccountOptional,
-  defaults: {},
-  wire: SecondSipAccountWire,
-};
+function accountSchema(meta: Meta, fields: Fields, wire: t.Mixed): AccountSchema {
+  const entries = Object.entries(fields);
+  return {
+    ...meta,
+    fields,
+    required: pick(fields, true),
+    optional: pick(fields, false),
+    defaults: Object.fromEntries(entries.filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, f.default])),
+    secrets: entries.filter(([, f]) => f.secret === true).map(([k]) => k),
+    wire,
+  };
+}
+
+export const SIP_ACCOUNT = accountSchema(
+  { kind: "main", title: "SIP account", idSuffix: "sip-account", pathOption: "mainAccountPath" },
+  SIP_ACCOUNT_FIELDS,
+  SipAccountWire,
+);
+
+export const SECOND_SIP_ACCOUNT = accountSchema(
+  { kind: "second", title: "second SIP account", idSuffix: "second-sip-account", pathOption: "secondAccountPath" },
+  SECOND_SIP_ACCOUNT_FIELDS,
+  SecondSipAccountWire,
+);
 
 export const ACCOUNTS: Readonly<Record<AccountKind, AccountSchema>> = { main: SIP_ACCOUNT, second: SECOND_SIP_ACCOUNT };

@@ -3,7 +3,7 @@
  * account fields, so a typo in an endpoint fails at preview, before any request.
  */
 import * as t from "io-ts";
-import { rule } from "./rules";
+import { integerIn, rule } from "./rules";
 
 const isEndpoint = (s: string) => {
   try {
@@ -19,9 +19,6 @@ export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:
 
 const isApiPath = (s: string) => /^\/[A-Za-z0-9._~/-]*$/.test(s);
 export const ApiPath = rule("ApiPath", t.string, isApiPath, "must be an absolute path such as /api/v1/device/sip/settings");
-
-const integerIn = (name: string, min: number, max: number) =>
-  rule(name, t.number, (n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`);
 
 /** Connection settings of a device (all but the admin password, which travels as a secret apart). */
 export const DeviceConnection = t.intersection(
@@ -44,11 +41,18 @@ export type DeviceConnection = t.TypeOf<typeof DeviceConnection>;
 /** Admin password of the web interface/API (the devices allow up to 16 ASCII characters; we do not narrow it). */
 export const AdminPassword = rule("AdminPassword", t.string, (s) => s.length >= 1 && s.length <= 64, "must be 1 to 64 characters");
 
-/** Defaults documented on `DeviceArgs`. */
+/**
+ * The one source of the connection defaults. `DeviceArgs` and `ClientOptions` state them in TSDoc
+ * (editors show TSDoc, not constants) and README's argument table repeats them; a unit test
+ * (`tests/unit/facts.test.ts`) holds all three to this table.
+ */
 export const DEVICE_DEFAULTS = {
   username: "admin",
+  insecureSkipVerify: false,
   timeoutMs: 10_000,
   retries: 2,
+  /** The client's first retry backoff, doubling per attempt (not a `DeviceArgs` option). */
+  retryDelayMs: 250,
   mainAccountPath: "/api/v1/device/sip/settings",
   /**
    * Unpublished on the vendor portal (shared/reference/basip-api.md §5.0). We extend the first
@@ -58,7 +62,7 @@ export const DEVICE_DEFAULTS = {
   secondAccountPath: "/api/v1/device/sip/settings/second",
 } as const;
 
-/** The endpoint as used in ids and messages: no trailing slash. */
+/** The endpoint as used in ids, messages, client keys and requests: no trailing slash. */
 export function normalizeEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, "");
 }

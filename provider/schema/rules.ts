@@ -100,7 +100,8 @@ export const MainPassword = password("MainPassword", 1);
 /** Second account SIP password (Android-panel spec: 6 to 31 characters). */
 export const SecondPassword = password("SecondPassword", 6);
 
-const integerIn = (name: string, min: number, max: number) =>
+/** An integer from `min` to `max`, both included. */
+export const integerIn = (name: string, min: number, max: number) =>
   rule(name, t.number, (n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`);
 
 /** Registration expiry in seconds. */
