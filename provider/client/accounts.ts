@@ -1,22 +1,25 @@
 /**
  * Reads and writes of a SIP account in Pulumi's naming, as TaskEithers: failures stay values until
- * the lifecycle decides how to report them.
+ * the lifecycle decides how to report them. A device's fault stays a `DeviceError`; anything else
+ * thrown underneath is a bug of ours and becomes an `InternalError`, never a device fault.
  */
 import * as TE from "fp-ts/TaskEither";
 import { AccountSchema } from "../schema/accounts";
 import { fromWire, toWire } from "../schema/mapping";
 import { DeviceClient } from "./client";
-import { DeviceError } from "./errors";
+import { DeviceError, InternalError, isDeviceError } from "./errors";
 
-const asDeviceError = (e: unknown): DeviceError =>
-  e instanceof DeviceError ? e : new DeviceError({ kind: "protocol", device: "unknown", operation: "call", detail: String(e) });
+/** What a read or write of an account can fail with. */
+export type AccountFailure = DeviceError | InternalError;
+
+const classify = (e: unknown): AccountFailure => (isDeviceError(e) ? e : new InternalError(e));
 
 /** GET the account; the answer's `password` is the device's placeholder, never the real one. */
-export function readAccount(client: DeviceClient, schema: AccountSchema, path: string): TE.TaskEither<DeviceError, Record<string, unknown>> {
-  return TE.tryCatch(() => client.get(`read ${schema.title}`, path, schema.wire).then((w) => fromWire(w as Record<string, unknown>)), asDeviceError);
+export function readAccount(client: DeviceClient, schema: AccountSchema, path: string): TE.TaskEither<AccountFailure, Record<string, unknown>> {
+  return TE.tryCatch(async () => fromWire((await client.get(`read ${schema.title}`, path, schema.wire)) as Record<string, unknown>), classify);
 }
 
 /** POST the whole account (the device replaces the object; a partial body could reset fields). */
-export function writeAccount(client: DeviceClient, schema: AccountSchema, path: string, settings: Record<string, unknown>): TE.TaskEither<DeviceError, void> {
-  return TE.tryCatch(() => client.post(`write ${schema.title}`, path, toWire(settings)), asDeviceError);
+export function writeAccount(client: DeviceClient, schema: AccountSchema, path: string, settings: Record<string, unknown>): TE.TaskEither<AccountFailure, void> {
+  return TE.tryCatch(() => client.post(`write ${schema.title}`, path, toWire(settings)), classify);
 }

@@ -1,8 +1,11 @@
 /**
- * Device connection args shared by both resources, and how the resource classes turn them into
- * provider inputs: the admin password travels apart, as a secret, under `devicePassword`.
+ * Device connection args shared by both resources, and how the resource classes turn their args into
+ * provider inputs: every field of the account's table, its secrets wrapped, and the admin password
+ * apart, as a secret, under `devicePassword`. Also the compile-time checks that tie each class's
+ * Args and outputs to its field table.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AccountSchema } from "../schema/accounts";
 import type { DeviceConnection } from "../schema/device";
 
 /** How to reach and log in to a BAS-IP device. */
@@ -48,8 +51,46 @@ export function deviceInputs(device: pulumi.Input<DeviceArgs>): { device: pulumi
   return { device: rest, ...(password === undefined ? {} : { devicePassword: pulumi.secret(password) }) };
 }
 
+/**
+ * The provider inputs of one account resource: the device split as `deviceInputs` does, then every
+ * field of the schema's table taken from `args` (so no field can be forgotten here), secrets wrapped.
+ */
+export function accountInputs(schema: AccountSchema, args: { device: pulumi.Input<DeviceArgs> }): pulumi.Inputs {
+  const inputs: pulumi.Inputs = { ...deviceInputs(args.device) };
+  const values = args as unknown as Record<string, pulumi.Input<unknown> | undefined>;
+  for (const name of Object.keys(schema.fields)) {
+    const value = values[name];
+    inputs[name] = value !== undefined && schema.secrets.includes(name) ? pulumi.secret(value) : value;
+  }
+  return inputs;
+}
+
 /** Secrets stay secret whatever the caller wrote (the engine would otherwise keep plain outputs). */
-export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  const extra = ["password", "devicePassword"];
+export function withSecretOutputs(schema: AccountSchema, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  const extra = [...schema.secrets, "devicePassword"];
   return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...extra])] };
 }
+
+// ---- compile-time ties between a resource class and its field table ---------------------------------
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+type OutputNames<R> = Exclude<{ [K in keyof R]-?: R[K] extends pulumi.Output<unknown> ? K : never }[keyof R], "id" | "urn">;
+type FieldTypesMatch<A, S> = { [K in keyof S]-?: K extends keyof A ? Same<pulumi.Unwrap<NonNullable<A[K]>>, NonNullable<S[K]>> : false }[keyof S];
+
+/**
+ * `true` when `Args` has exactly `device` plus the settings' fields, required alike, each a
+ * `pulumi.Input` of the codec's type, and the resource's outputs are exactly `device`,
+ * `devicePassword` plus the settings' fields. Otherwise `false`, and `expectTrue` fails to compile.
+ */
+export type MatchesSchema<Args, Resource, Settings> = [
+  Same<keyof Args, "device" | keyof Settings>,
+  Same<RequiredKeys<Args>, "device" | RequiredKeys<Settings>>,
+  FieldTypesMatch<Args, Settings>,
+  Same<OutputNames<Resource>, "device" | "devicePassword" | keyof Settings>,
+] extends [true, true, true, true]
+  ? true
+  : false;
+
+/** A compile-time assertion; does nothing at run time. */
+export function expectTrue<_T extends true>(): void {}

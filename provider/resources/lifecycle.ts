@@ -1,7 +1,7 @@
 /**
  * The one settings lifecycle both accounts share: check, diff, create (adopt), read, update and
  * delete (forget), driven by an `AccountSchema`. `diff` and `check` are pure; the rest talk to the
- * device through the client and turn its errors into messages at this boundary.
+ * device through the client and throw `ResourceError`s at this boundary, Pulumi's.
  *
  * State shape = input shape: `{device, devicePassword?, <managed account fields>}`. Only the fields the
  * user sets are managed; a write sends the whole account, taking unmanaged fields from the device.
@@ -10,9 +10,9 @@ import { isDeepStrictEqual } from "util";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { readAccount, writeAccount } from "../client/accounts";
+import { AccountFailure, readAccount, writeAccount } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
-import { DeviceError } from "../client/errors";
+import { InternalError, isDeviceError, ResourceError } from "../client/errors";
 import { clientFor } from "../client/sessions";
 import { AccountSchema } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
@@ -128,80 +128,99 @@ function targetOf(schema: AccountSchema, props: Props, fallback: FallbackCredent
 }
 
 // ---- effects ----------------------------------------------------------------------------------------
+// A sequence of device steps, in plain async/await. Each step's Left is thrown at once as the
+// `ResourceError` Pulumi shows; it keeps the kind, status, parameter and cause of what failed.
 
-/** Why a step failed, as one line a person can act on. The device's parameter is named as our arg. */
-function describe(step: string, schema: AccountSchema, e: DeviceError | string): Error {
-  if (typeof e === "string") return new Error(`${step} ${schema.title}: ${e}`);
-  const arg = e.param ? ` [field ${argOfWire(e.param)}]` : "";
-  return new Error(`${step} ${schema.title}: ${e.message}${arg}`);
+/** One resource operation (`create (adopt) SIP account`): runs its steps, names its failures. */
+class Operation {
+  readonly name: string;
+
+  constructor(
+    step: string,
+    readonly schema: AccountSchema,
+  ) {
+    this.name = `${step} ${schema.title}`;
+  }
+
+  /** The failure of a device step. The device's parameter is named as our arg too. */
+  failure(e: AccountFailure, note = ""): ResourceError {
+    if (!isDeviceError(e)) return new ResourceError(`${this.name}: ${note}${e.message}`, { kind: "internal", operation: this.name, cause: e });
+    const field = e.param === undefined ? undefined : argOfWire(e.param);
+    return new ResourceError(`${this.name}: ${note}${e.message}${field === undefined ? "" : ` [field ${field}]`}`, {
+      kind: e.kind,
+      operation: this.name,
+      device: e.device,
+      status: e.status,
+      code: e.code,
+      param: e.param,
+      field,
+      cause: e,
+    });
+  }
+
+  /** A failure found by us, not reported by a device. */
+  problem(kind: "config" | "unapplied", text: string, device?: string): ResourceError {
+    return new ResourceError(`${this.name}: ${text}`, { kind, operation: this.name, device });
+  }
+
+  /** Awaits one device step; its failure is thrown, prefixed by `note`. */
+  async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
+    const result = await task();
+    if (E.isLeft(result)) throw this.failure(result.left, note);
+    return result.right;
+  }
+
+  /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */
+  async run<A>(body: (op: Operation) => Promise<A>): Promise<A> {
+    try {
+      return await body(this);
+    } catch (e) {
+      throw e instanceof ResourceError ? e : this.failure(new InternalError(e));
+    }
+  }
+
+  target(props: Props, fallback: FallbackCredentials): Target {
+    const target = targetOf(this.schema, props, fallback);
+    if (E.isLeft(target)) throw this.problem("config", target.left, endpointOf(props));
+    return target.right;
+  }
 }
-
-const run = async <A>(step: string, schema: AccountSchema, task: TE.TaskEither<DeviceError | string, A>): Promise<A> =>
-  pipe(
-    await task(),
-    E.getOrElseW((e) => {
-      throw describe(step, schema, e);
-    }),
-  );
 
 /**
  * Writes the desired fields over what the device holds and reads back to prove it took them.
  * `current` is the device's account when the caller already read it. Returns the new state, which
  * is the inputs as applied.
  */
-function apply(schema: AccountSchema, { client, path }: Target, inputs: Props, current?: Props): TE.TaskEither<DeviceError | string, Props> {
+async function apply(op: Operation, { client, path }: Target, inputs: Props, current?: Props): Promise<Props> {
+  const { schema } = op;
   const desired = accountFields(schema, inputs);
-  const everyFieldManaged = [...Object.keys(schema.required), ...Object.keys(schema.optional)].every((k) => desired[k] !== undefined);
+  const everyFieldManaged = Object.keys(schema.fields).every((k) => desired[k] !== undefined);
   // Unmanaged fields come from the device so the whole-object write keeps them as they are.
-  const base: TE.TaskEither<DeviceError, Props> =
-    current !== undefined || everyFieldManaged ? TE.right(current ?? {}) : readAccount(client, schema, path);
-  return pipe(
-    base,
-    TE.chainW((onDevice) => writeAccount(client, schema, path, { ...onDevice, ...desired })),
-    TE.chainW(() =>
-      pipe(
-        readAccount(client, schema, path),
-        TE.mapLeft((e) => `the write was sent but reading it back failed, so it is unverified; run \`pulumi refresh\`. ${e.message}`),
-      ),
-    ),
-    TE.chainW((after) => {
-      const missing = unapplied(schema, desired, after);
-      return missing.length === 0
-        ? TE.right({ ...inputs })
-        : TE.left(`device ${client.endpoint} accepted the write but did not apply: ${missing.join("; ")}`);
-    }),
+  const onDevice = current ?? (everyFieldManaged ? {} : await op.step(readAccount(client, schema, path)));
+  await op.step(writeAccount(client, schema, path, { ...onDevice, ...desired }));
+  const after = await op.step(
+    readAccount(client, schema, path),
+    "the write was sent but reading it back failed, so it is unverified; run `pulumi refresh`. ",
   );
+  const missing = unapplied(schema, desired, after);
+  if (missing.length > 0) throw op.problem("unapplied", `device ${client.endpoint} accepted the write but did not apply: ${missing.join("; ")}`, client.endpoint);
+  return { ...inputs };
 }
 
 /** `create` adopts the account: read (proves reachability and credentials), write, read back. */
 export async function create(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials): Promise<{ id: string; outs: Props }> {
-  const outs = await run(
-    "create (adopt)",
-    schema,
-    pipe(
-      TE.fromEither(targetOf(schema, inputs, fallback)),
-      TE.chainW((target) =>
-        pipe(
-          readAccount(target.client, schema, target.path),
-          TE.chainW((current) => apply(schema, target, inputs, current)),
-        ),
-      ),
-    ),
-  );
+  const outs = await new Operation("create (adopt)", schema).run(async (op) => {
+    const target = op.target(inputs, fallback);
+    const current = await op.step(readAccount(target.client, schema, target.path));
+    return apply(op, target, inputs, current);
+  });
   return { id: idOf(schema, inputs), outs };
 }
 
 /** `update` writes only when an account field changed; connection-only changes touch state alone. */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
   if (changedFields(schema, olds, news).length === 0) return { outs: { ...news } };
-  const outs = await run(
-    "update",
-    schema,
-    pipe(
-      TE.fromEither(targetOf(schema, news, fallback)),
-      TE.chainW((target) => apply(schema, target, news)),
-    ),
-  );
+  const outs = await new Operation("update", schema).run((op) => apply(op, op.target(news, fallback), news));
   return { outs };
 }
 
@@ -210,14 +229,10 @@ export async function update(schema: AccountSchema, olds: Props, news: Props, fa
  * one from state, because the device only answers `WebPass`.
  */
 export async function read(schema: AccountSchema, id: string, props: Props, fallback: FallbackCredentials): Promise<{ id: string; props: Props; inputs: Props }> {
-  const onDevice = await run(
-    "refresh",
-    schema,
-    pipe(
-      TE.fromEither(targetOf(schema, props, fallback)),
-      TE.chainW(({ client, path }) => readAccount(client, schema, path)),
-    ),
-  );
+  const onDevice = await new Operation("refresh", schema).run((op) => {
+    const { client, path } = op.target(props, fallback);
+    return op.step(readAccount(client, schema, path));
+  });
   const refreshed: Props = { ...props };
   for (const k of Object.keys(accountFields(schema, props))) {
     if (k !== "password" && onDevice[k] !== undefined) refreshed[k] = onDevice[k];

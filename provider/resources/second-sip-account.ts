@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { secondSipAccountProvider } from "./dynamic";
-import { DeviceArgs, DeviceConnectionOutput, deviceInputs, withSecretOutputs } from "./device-args";
+import { SECOND_SIP_ACCOUNT, SecondSipAccountSettings } from "../schema/accounts";
+import { accountInputs, DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
 
 /** Arguments of a {@link SecondSipAccount}. Rules are checked at preview, before any device request. */
 export interface SecondSipAccountArgs {
@@ -52,20 +53,13 @@ export class SecondSipAccount extends pulumi.dynamic.Resource {
     super(
       secondSipAccountProvider,
       name,
-      {
-        ...deviceInputs(args.device),
-        proxy: args.proxy,
-        realm: args.realm,
-        user: args.user,
-        password: pulumi.secret(args.password),
-        transport: args.transport,
-        userId: args.userId,
-        registrationInterval: args.registrationInterval,
-        outbound: args.outbound,
-      },
-      withSecretOutputs(opts),
+      accountInputs(SECOND_SIP_ACCOUNT, args),
+      withSecretOutputs(SECOND_SIP_ACCOUNT, opts),
       "basip",
       "SecondSipAccount",
     );
   }
 }
+
+// Compile-time: Args and outputs name exactly the fields of the schema's table, with its types.
+expectTrue<MatchesSchema<SecondSipAccountArgs, SecondSipAccount, SecondSipAccountSettings>>();

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { sipAccountProvider } from "./dynamic";
-import { DeviceArgs, DeviceConnectionOutput, deviceInputs, withSecretOutputs } from "./device-args";
+import { SIP_ACCOUNT, SipAccountSettings } from "../schema/accounts";
+import { accountInputs, DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
 
 /** Arguments of a {@link SipAccount}. Rules are checked at preview, before any device request. */
 export interface SipAccountArgs {
@@ -62,20 +63,13 @@ export class SipAccount extends pulumi.dynamic.Resource {
     super(
       sipAccountProvider,
       name,
-      {
-        ...deviceInputs(args.device),
-        proxy: args.proxy,
-        realm: args.realm,
-        user: args.user,
-        password: pulumi.secret(args.password),
-        stun: args.stun,
-        registrationInterval: args.registrationInterval,
-        h264: args.h264,
-        transport: args.transport,
-      },
-      withSecretOutputs(opts),
+      accountInputs(SIP_ACCOUNT, args),
+      withSecretOutputs(SIP_ACCOUNT, opts),
       "basip",
       "SipAccount",
     );
   }
 }
+
+// Compile-time: Args and outputs name exactly the fields of the schema's table, with its types.
+expectTrue<MatchesSchema<SipAccountArgs, SipAccount, SipAccountSettings>>();

@@ -548,9 +548,10 @@ describe("readAccount / writeAccount", () => {
     expect(E.isLeft(result)).toBe(true);
     if (E.isLeft(result)) {
       expect(result.left).toBeInstanceOf(DeviceError);
-      expect(result.left.status).toBe(400);
-      expect(result.left.param).toBe("registration_interval");
-      expect(result.left.operation).toBe("write second SIP account");
+      const left = result.left as DeviceError;
+      expect(left.status).toBe(400);
+      expect(left.param).toBe("registration_interval");
+      expect(left.operation).toBe("write second SIP account");
     }
     expect(device.second.registration_interval).toBe(60);
   });
