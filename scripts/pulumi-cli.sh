@@ -3,7 +3,7 @@
 # when it can be had) and prints the directory that holds them. Order of preference:
 #   1. a `pulumi` on PATH whose version fits (>= PULUMI_MIN_VERSION);
 #   2. a build cached in $PULUMI_BASIP_CACHE (default ~/.cache/pulumi-basip);
-#   3. a build of the pinned version from the Go module proxy into that cache (once; 10-40 min on 2 cores).
+#   3. a build of the pinned version from the Go module proxy into that cache (once; about 5 minutes on 2 cores: ~260 s compile plus downloads).
 # Progress goes to stderr; stdout carries only the bin directory, so callers can do
 #   PATH="$(scripts/pulumi-cli.sh):$PATH"
 set -euo pipefail

@@ -1,6 +1,8 @@
 /**
- * The one redaction used by every error and log line: secrets in URLs (the login hash) and in JSON
- * bodies (SIP and admin passwords) are replaced before text leaves the client.
+ * Redaction of secrets in text. `redactUrl` runs over every `DeviceError` message and path and over
+ * `InternalError` messages, so the login hash in a URL never leaves the client. The provider never
+ * puts a request body into an error or a log line; `redactBody` is for code that would (the
+ * emulator masks its request log on its own, being independent of the provider).
  */
 export const REDACTED = "[REDACTED]";
 
