@@ -3,7 +3,13 @@ const common = { preset: "ts-jest", testEnvironment: "node", transform: { "^.+\\
 module.exports = {
   reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+    // Unit tests import the package by name from its sources, so they never read a stale dist/.
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
+      moduleNameMapper: { "^pulumi-basip$": "<rootDir>/provider/index.ts", "^pulumi-basip/emulator$": "<rootDir>/emulator/index.ts" },
+    },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
   ],
 };

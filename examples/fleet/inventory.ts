@@ -1,27 +1,19 @@
 /**
  * The fleet inventory: which devices exist, where they are, and their non-secret SIP settings.
  * Pure: `parseInventory(text, file)` turns a file's text into device specs or throws an
- * `InventoryError` listing every problem, each as `<file>: device <name>: <field>: <reason>`.
- * Account fields are checked with the resources' own rules (`validateAccountInputs`), so a file that
- * loads here passes the resources' `check` at preview. Format: see README.md, "Inventory format".
+ * `InventoryError` listing every problem, each as `<file>:<line>: device <name>: <field>: <reason>`.
+ * The file is full YAML (the `yaml` package; anchors and `<<` merge keys work, duplicate keys are
+ * errors). Account fields are checked with the resources' own rules (`basip.validateSipAccount`), so
+ * a file that loads here passes the resources' `check` at preview. Format: README.md, "Inventory format".
  */
 import * as fs from "fs";
-import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT, AccountSchema } from "../../provider/schema/accounts";
-import { UNKNOWN, validateAccountInputs } from "../../provider/schema/validate";
-import { parseYaml, YamlError, YamlValue } from "./yaml";
+import * as basip from "pulumi-basip";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
 
 export type AccountName = "main" | "second";
 
 /** Connection settings a device may carry in the inventory (never its admin password). */
-export interface ConnectionSpec {
-  username?: string;
-  timeoutMs?: number;
-  retries?: number;
-  insecureSkipVerify?: boolean;
-  caCertificate?: string;
-  mainAccountPath?: string;
-  secondAccountPath?: string;
-}
+export type ConnectionSpec = Omit<basip.DeviceConnectionOutput, "endpoint">;
 
 /** One device, defaults merged and validated. Account settings carry no password. */
 export interface DeviceSpec {
@@ -30,9 +22,9 @@ export interface DeviceSpec {
   readonly endpoint: string;
   readonly connection: ConnectionSpec;
   /** Main account fields (`SipAccountArgs` minus device and password), when `accounts` has `main`. */
-  readonly main?: Record<string, unknown>;
+  readonly main?: Omit<basip.SipAccountSettings, "password">;
   /** Second account fields (`SecondSipAccountArgs` minus device and password), when `accounts` has `second`. */
-  readonly second?: Record<string, unknown>;
+  readonly second?: Omit<basip.SecondSipAccountSettings, "password">;
 }
 
 /** Every problem of a file, one line each. */
@@ -43,20 +35,28 @@ export class InventoryError extends Error {
   }
 }
 
-type Obj = { [key: string]: YamlValue };
+type Value = unknown;
+type Obj = { [key: string]: Value };
+/** Where a value sits in the document: keys and list indexes from the root. */
+type Path = readonly (string | number)[];
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const CONNECTION_KEYS = ["username", "timeoutMs", "retries", "insecureSkipVerify", "caCertificate", "mainAccountPath", "secondAccountPath"];
-const accountKeys = (s: AccountSchema) => [...Object.keys(s.required), ...Object.keys(s.optional)].filter((k) => k !== "password");
+const withoutPassword = (keys: readonly string[]) => keys.filter((k) => k !== "password");
 const DEFAULT_KEYS = ["sip", "sip2", "device", "accounts"];
 const DEVICE_KEYS = ["name", "endpoint", "user", ...DEFAULT_KEYS];
+const BLOCKS: readonly [string, readonly string[]][] = [
+  ["sip", withoutPassword(basip.ACCOUNT_FIELDS.main)],
+  ["sip2", withoutPassword(basip.ACCOUNT_FIELDS.second)],
+  ["device", basip.DEVICE_CONNECTION_FIELDS],
+];
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const SECRET_KEY_RE = /pass(word)?$|passwd|secret/i;
 
 /** Deep merge of plain maps; lists and scalars of `over` replace. */
-function merge(base: YamlValue | undefined, over: YamlValue | undefined): YamlValue | undefined {
+function merge(base: Value, over: Value): Value {
   if (isObj(base) && isObj(over)) {
     const out: Obj = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v) as YamlValue;
+    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
     return out;
   }
   return over === undefined ? base : over;
@@ -74,59 +74,150 @@ function secretHint(path: string, owner: string): string {
   return `set it with: pulumi config set --secret ${key} <password>`;
 }
 
+/** Line numbers of the parsed document: the line of the deepest key or item a path reaches. */
+class Lines {
+  constructor(
+    private readonly root: Node | null,
+    private readonly counter: LineCounter,
+  ) {}
+
+  private at = (node: { range?: readonly number[] | null } | null | undefined) => (node?.range ? this.counter.linePos(node.range[0]).line : undefined);
+
+  /** The line of a character offset. */
+  lineAt(offset: number): number {
+    return this.counter.linePos(offset).line;
+  }
+
+  of(path: Path): number | undefined {
+    let node: unknown = this.root;
+    let line = this.at(this.root);
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && p.key.value === seg);
+        if (!pair) break;
+        line = this.at(pair.key as Node) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number" && node.items[seg]) {
+        node = node.items[seg];
+        line = this.at(node as Node) ?? line;
+      } else break;
+    }
+    return line;
+  }
+
+  /** The path of the deepest key or value whose text holds `offset`. */
+  pathAt(offset: number): Path {
+    const inside = (n: unknown) => {
+      const r = (n as Node | null)?.range;
+      return r ? offset >= r[0] && offset <= r[2] : false;
+    };
+    const path: (string | number)[] = [];
+    let node: unknown = this.root;
+    for (;;) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => inside(p.key) || inside(p.value));
+        if (!pair || !isScalar(pair.key)) break;
+        path.push(String(pair.key.value));
+        if (!inside(pair.value)) break;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const i = node.items.findIndex(inside);
+        if (i < 0) break;
+        path.push(i);
+        node = node.items[i];
+      } else break;
+    }
+    return path;
+  }
+}
+
+/**
+ * A YAML error in words, as `file:line: device <name>: <field>: <reason>`. The line is the error's
+ * own, except for an unclosed quote (reported where the string starts, not where the file ends). The
+ * field is named only where the error sits on a key or a quoted value; in a broken structure the
+ * tree around the error says little more than the device it is in.
+ */
+function syntaxProblem(e: YAMLError, file: string, text: string, lines: Lines, doc: Value): string {
+  const unclosed = e.code === "MISSING_CHAR" && /quote/.test(e.message);
+  const path = lines.pathAt(Math.max(0, Math.min(e.pos[0], text.length) - (unclosed ? 1 : 0)));
+  const line = (unclosed ? lines.of(path) : undefined) ?? lines.lineAt(e.pos[0]);
+  let reason = e.message.split("\n")[0];
+  if (e.code === "DUPLICATE_KEY") reason = `duplicate key ${JSON.stringify(path[path.length - 1])}`;
+  else if (e.code === "TAB_AS_INDENT") reason = "tab in indentation; use spaces";
+  else if (unclosed) reason = `unterminated ${reason.includes("'") ? "single" : "double"}-quoted string`;
+  const named = e.code === "DUPLICATE_KEY" || unclosed;
+  const [top, site, devices, index, ...field] = path;
+  if (top === "sites" && devices === "devices" && typeof index === "number") {
+    const entry = (doc as { sites?: Record<string, { devices?: unknown[] }> } | null)?.sites?.[site as string]?.devices?.[index];
+    const name = isObj(entry) && typeof entry.name === "string" && NAME_RE.test(entry.name) ? `device ${entry.name}` : `site ${site}: devices[${index}]`;
+    return [`${file}:${line}`, name, ...(named && field.length > 0 ? [field.join(".")] : []), reason].join(": ");
+  }
+  return [`${file}:${line}`, ...(named && path.length > 0 ? [path.join(".")] : []), reason].join(": ");
+}
+
+/** The YAML of an inventory as plain data, or every syntax problem. */
+function readYaml(text: string, file: string): { doc: Value; lines: Lines } | { problems: string[] } {
+  const counter = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter: counter, uniqueKeys: true, merge: true, prettyErrors: false });
+  const lines = new Lines(parsed.contents as Node | null, counter);
+  let doc: Value;
+  try {
+    doc = parsed.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // An alias to an anchor that is not set, or too many aliases: the whole file is unusable.
+    return { problems: [`${file}: ${(e as Error).message}`] };
+  }
+  const found = [...parsed.errors, ...parsed.warnings];
+  if (found.length > 0) return { problems: [...new Set(found.map((e) => syntaxProblem(e, file, text, lines, doc)))] };
+  return { doc, lines };
+}
+
 /**
  * Parses and validates an inventory. `file` is used in messages only. Throws `InventoryError` with
- * every problem found (a YAML syntax error stops at the first one).
+ * every problem found: all YAML syntax problems, or (for a file that is valid YAML) all the others.
  */
 export function parseInventory(text: string, file: string): DeviceSpec[] {
-  let doc: YamlValue;
-  try {
-    doc = parseYaml(text, file);
-  } catch (e) {
-    if (e instanceof YamlError) throw new InventoryError([yamlProblem(e, text)]);
-    throw e;
-  }
+  const read = readYaml(text, file);
+  if ("problems" in read) throw new InventoryError(read.problems);
+  const { doc, lines } = read;
   const problems: string[] = [];
-  const at = (where: string, field: string, reason: string) => problems.push(`${file}: ${where}: ${field}: ${reason}`);
+  const at = (path: Path, where: string, field: string, reason: string) => {
+    const line = lines.of(path);
+    const problem = `${file}${line === undefined ? "" : `:${line}`}: ${where}: ${field}: ${reason}`;
+    if (!problems.includes(problem)) problems.push(problem);
+  };
 
-  /** Unknown keys and password-like keys of a map, recursively for `sip`/`sip2`/`device` blocks. */
-  const checkKeys = (where: string, obj: Obj, allowed: string[], prefix: string) => {
+  /** Unknown keys and password-like keys of a map. */
+  const checkKeys = (path: Path, where: string, obj: Obj, allowed: readonly string[], prefix: string) => {
     for (const key of Object.keys(obj)) {
-      const path = `${prefix}${key}`;
-      if (/pass(word)?$|passwd|secret/i.test(key)) {
-        at(where, path, `secrets must not be in the inventory file (it is not encrypted); ${secretHint(path, where)}`);
+      const field = `${prefix}${key}`;
+      if (SECRET_KEY_RE.test(key)) {
+        at([...path, key], where, field, `secrets must not be in the inventory file (it is not encrypted); ${secretHint(field, where)}`);
       } else if (!allowed.includes(key)) {
-        at(where, path, `unknown field; expected one of ${allowed.join(", ")}`);
+        at([...path, key], where, field, `unknown field; expected one of ${allowed.join(", ")}`);
       }
     }
   };
-  const checkBlocks = (where: string, obj: Obj, prefix = "") => {
-    const blocks: [string, string[]][] = [
-      ["sip", accountKeys(SIP_ACCOUNT)],
-      ["sip2", accountKeys(SECOND_SIP_ACCOUNT)],
-      ["device", CONNECTION_KEYS],
-    ];
-    for (const [block, keys] of blocks) {
+  /** The `sip`, `sip2` and `device` blocks of a map. */
+  const checkBlocks = (path: Path, where: string, obj: Obj, prefix = "") => {
+    for (const [block, keys] of BLOCKS) {
       const v = obj[block];
       if (v === undefined || v === null) continue;
-      if (!isObj(v)) at(where, `${prefix}${block}`, `must be a map of fields, got ${JSON.stringify(v)}`);
-      else checkKeys(where, v, keys, `${prefix}${block}.`);
+      if (!isObj(v)) at([...path, block], where, `${prefix}${block}`, `must be a map of fields, got ${JSON.stringify(v)}`);
+      else checkKeys([...path, block], where, v, keys, `${prefix}${block}.`);
     }
   };
 
-  if (!isObj(doc)) {
-    problems.push(`${file}: the file must be a map with a "sites" key (see README, Inventory format)`);
-    throw new InventoryError(problems);
-  }
-  checkKeys("top level", doc, ["sites", "defaults"], "");
+  if (!isObj(doc)) throw new InventoryError([`${file}: the file must be a map with a "sites" key (see README, Inventory format)`]);
+  checkKeys([], "top level", doc, ["sites", "defaults"], "");
   const globalDefaults = isObj(doc.defaults) ? doc.defaults : {};
-  if (doc.defaults !== undefined && doc.defaults !== null && !isObj(doc.defaults)) at("top level", "defaults", "must be a map");
+  if (doc.defaults !== undefined && doc.defaults !== null && !isObj(doc.defaults)) at(["defaults"], "top level", "defaults", "must be a map");
   if (isObj(doc.defaults)) {
-    checkKeys("top level", doc.defaults, DEFAULT_KEYS, "defaults.");
-    checkBlocks("top level", doc.defaults, "defaults.");
+    checkKeys(["defaults"], "top level", doc.defaults, DEFAULT_KEYS, "defaults.");
+    checkBlocks(["defaults"], "top level", doc.defaults, "defaults.");
   }
   if (!isObj(doc.sites) || Object.keys(doc.sites).length === 0) {
-    at("top level", "sites", "is required: a map of site name to {defaults, devices}");
+    at(["sites"], "top level", "sites", "is required: a map of site name to {defaults, devices}");
     throw new InventoryError(problems);
   }
 
@@ -135,93 +226,100 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
   const seenEndpoints = new Map<string, string>();
   for (const [site, siteValue] of Object.entries(doc.sites)) {
     const where = `site ${site}`;
-    if (!NAME_RE.test(site)) at(where, "name", "site names are 1 to 63 letters, digits, '.', '_' or '-'");
+    const sitePath = ["sites", site];
+    if (!NAME_RE.test(site)) at(sitePath, where, "name", "site names are 1 to 63 letters, digits, '.', '_' or '-'");
     if (!isObj(siteValue)) {
-      at(where, "devices", "is required: the site must be a map with a devices list");
+      at(sitePath, where, "devices", "is required: the site must be a map with a devices list");
       continue;
     }
-    checkKeys(where, siteValue, ["defaults", "devices"], "");
+    checkKeys(sitePath, where, siteValue, ["defaults", "devices"], "");
     let siteDefaults: Obj = {};
     if (isObj(siteValue.defaults)) {
-      checkKeys(where, siteValue.defaults, DEFAULT_KEYS, "defaults.");
-      checkBlocks(where, siteValue.defaults, "defaults.");
+      checkKeys([...sitePath, "defaults"], where, siteValue.defaults, DEFAULT_KEYS, "defaults.");
+      checkBlocks([...sitePath, "defaults"], where, siteValue.defaults, "defaults.");
       siteDefaults = siteValue.defaults;
-    } else if (siteValue.defaults !== undefined && siteValue.defaults !== null) at(where, "defaults", "must be a map");
+    } else if (siteValue.defaults !== undefined && siteValue.defaults !== null) at([...sitePath, "defaults"], where, "defaults", "must be a map");
     if (!Array.isArray(siteValue.devices)) {
-      at(where, "devices", "is required: a list of devices");
+      at([...sitePath, "devices"], where, "devices", "is required: a list of devices");
       continue;
     }
     const defaults = merge(globalDefaults, siteDefaults) as Obj;
+    /** Where an inherited value was written: the site's defaults, else the top-level ones. */
+    const inherited = (key: string, sub: string): { path: Path; note: string } | undefined => {
+      if (isObj(siteDefaults[key]) && (siteDefaults[key] as Obj)[sub] !== undefined) return { path: [...sitePath, "defaults", key, sub], note: `from the defaults of site ${site}` };
+      if (isObj(globalDefaults[key]) && (globalDefaults[key] as Obj)[sub] !== undefined) return { path: ["defaults", key, sub], note: "from the top-level defaults" };
+      return undefined;
+    };
 
-    siteValue.devices.forEach((entry, index) => {
+    siteValue.devices.forEach((entry: Value, index: number) => {
+      const devPath = [...sitePath, "devices", index];
       if (!isObj(entry)) {
-        at(where, `devices[${index}]`, `must be a map with name and endpoint, got ${JSON.stringify(entry)}`);
+        at(devPath, where, `devices[${index}]`, `must be a map with name and endpoint, got ${JSON.stringify(entry)}`);
         return;
       }
       const name = entry.name;
       if (typeof name !== "string" || !NAME_RE.test(name)) {
         const got = name === undefined ? "is required" : `must be 1 to 63 letters, digits, '.', '_' or '-' (it names the resources and config keys), got ${JSON.stringify(name)}`;
-        at(`${where}: devices[${index}]`, "name", got);
+        at([...devPath, "name"], `${where}: devices[${index}]`, "name", got);
         return;
       }
       const dev = `device ${name}`;
       const before = problems.length;
       const other = seenNames.get(name);
-      if (other !== undefined) at(dev, "name", `duplicate device name (also in site ${other}); resource names must be unique in a stack`);
+      if (other !== undefined) at([...devPath, "name"], dev, "name", `duplicate device name (also in site ${other}); resource names must be unique in a stack`);
       seenNames.set(name, site);
-      checkKeys(dev, entry, DEVICE_KEYS, "");
-      checkBlocks(dev, entry);
+      checkKeys(devPath, dev, entry, DEVICE_KEYS, "");
+      checkBlocks(devPath, dev, entry);
 
       // accounts: a list of main/second, or one of "main", "second", "both"; default [main].
       const rawAccounts = entry.accounts ?? defaults.accounts ?? ["main"];
       const accounts = rawAccounts === "both" ? ["main", "second"] : typeof rawAccounts === "string" ? [rawAccounts] : rawAccounts;
       if (!Array.isArray(accounts) || accounts.length === 0 || !accounts.every((a) => a === "main" || a === "second") || new Set(accounts).size !== accounts.length) {
-        at(dev, "accounts", `must be main, second, both, or a list of main and second, got ${JSON.stringify(rawAccounts)}`);
+        at([...devPath, "accounts"], dev, "accounts", `must be main, second, both, or a list of main and second, got ${JSON.stringify(rawAccounts)}`);
         return;
       }
       const wants = (a: AccountName) => (accounts as string[]).includes(a);
-      if (!wants("second") && isObj(entry.sip2)) at(dev, "sip2", "is set but accounts does not include second");
-      if (!wants("main") && isObj(entry.sip)) at(dev, "sip", "is set but accounts does not include main");
+      if (!wants("second") && isObj(entry.sip2)) at([...devPath, "sip2"], dev, "sip2", "is set but accounts does not include second");
+      if (!wants("main") && isObj(entry.sip)) at([...devPath, "sip"], dev, "sip", "is set but accounts does not include main");
 
       const endpoint = entry.endpoint;
       if (typeof endpoint === "string") {
         const key = endpoint.toLowerCase().replace(/\/+$/, "");
         const clash = seenEndpoints.get(key);
-        if (clash !== undefined) at(dev, "endpoint", `same device as ${clash}; one device, one entry`);
+        if (clash !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${clash}; one device, one entry`);
         seenEndpoints.set(key, name);
       }
       const connection = (merge(defaults.device, entry.device) ?? {}) as ConnectionSpec;
-      const userOf: Obj = typeof entry.user === "string" || typeof entry.user === "number" ? { user: entry.user } : {};
-      if (entry.user !== undefined && typeof entry.user !== "string") {
-        at(dev, "user", `must be a string; quote numbers: user: "${String(entry.user)}"`);
-      }
-      const validate = (schema: AccountSchema, block: "sip" | "sip2"): Record<string, unknown> | undefined => {
+      const numericUser = entry.user !== undefined && typeof entry.user !== "string";
+      if (numericUser) at([...devPath, "user"], dev, "user", `must be a string; quote numbers: user: "${String(entry.user)}"`);
+      const userOf: Obj = typeof entry.user === "string" ? { user: entry.user } : {};
+
+      /** The account fields of one block, checked by the resource's rules; the password comes later, from config. */
+      const fieldsOf = <T extends { device: unknown }>(block: "sip" | "sip2", validate: (args: Obj) => basip.SettingsCheck<T>): Omit<T, "device"> | undefined => {
         const merged = merge(merge(defaults[block], userOf), entry[block]);
-        const fields = isObj(merged) ? merged : {};
-        const raw = { device: { ...connection, endpoint }, ...fields, password: UNKNOWN };
-        const result = validateAccountInputs(schema, raw);
-        if (result._tag === "Right") {
-          const { device: _d, devicePassword: _p, password: _pw, ...rest } = result.right;
-          return rest;
+        const result = validate({ device: { ...connection, endpoint }, ...(isObj(merged) ? merged : {}) });
+        if (result.ok) {
+          const { device: _device, ...fields } = result.value;
+          return fields;
         }
-        for (const f of result.left) {
-          if (f.property === "password" || f.property === "devicePassword") continue;
-          if (f.property.startsWith("device.")) {
-            const field = f.property === "device.endpoint" ? "endpoint" : f.property;
-            const line = `${file}: ${dev}: ${field}: ${f.reason}`;
-            if (!problems.includes(line)) problems.push(line);
+        for (const { field, reason } of result.problems) {
+          const [top, ...rest] = field.split(".");
+          if (top === "device") {
+            const sub = rest[0];
+            const from = sub === "endpoint" || (isObj(entry.device) && entry.device[sub] !== undefined) ? undefined : inherited("device", sub);
+            at(from?.path ?? [...devPath, ...(sub === "endpoint" ? [] : ["device"]), sub], dev, sub === "endpoint" ? "endpoint" : field, from ? `${reason} (${from.note})` : reason);
             continue;
           }
-          if (entry.user !== undefined && typeof entry.user !== "string" && f.property === "user") continue;
-          const top = f.property.split(".")[0];
-          const own = isObj(entry[block]) && entry[block][top] !== undefined;
-          const inherited = !own && !(top === "user" && entry.user !== undefined) && (defaults[block] as Obj | undefined)?.[top] !== undefined;
-          at(dev, `${block}.${f.property}`, `${f.reason}${inherited ? ` (from the defaults of site ${site})` : ""}`);
+          if (top === "user" && numericUser) continue;
+          const own = (isObj(entry[block]) && (entry[block] as Obj)[top] !== undefined) || (top === "user" && entry.user !== undefined);
+          const from = own ? undefined : inherited(block, top);
+          const ownPath = isObj(entry[block]) && (entry[block] as Obj)[top] !== undefined ? [...devPath, block, top, ...rest] : top === "user" && entry.user !== undefined ? [...devPath, "user"] : devPath;
+          at(from?.path ?? ownPath, dev, `${block}.${field}`, from ? `${reason} (${from.note})` : reason);
         }
         return undefined;
       };
-      const main = wants("main") ? validate(SIP_ACCOUNT, "sip") : undefined;
-      const second = wants("second") ? validate(SECOND_SIP_ACCOUNT, "sip2") : undefined;
+      const main = wants("main") ? fieldsOf("sip", (a) => basip.validateSipAccount(a, { ignore: ["password"] })) : undefined;
+      const second = wants("second") ? fieldsOf("sip2", (a) => basip.validateSecondSipAccount(a, { ignore: ["password"] })) : undefined;
       if (problems.length === before) {
         specs.push({ name, site, endpoint: endpoint as string, connection, ...(main ? { main } : {}), ...(second ? { second } : {}) });
       }
@@ -229,30 +327,6 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
   }
   if (problems.length > 0) throw new InventoryError(problems);
   return specs;
-}
-
-/**
- * A YAML syntax error as an inventory problem: `<file>:<line>: device <name>: <field>: <reason>`,
- * naming the device entry and the key of the bad line when they can be told from the text.
- */
-function yamlProblem(e: YamlError, text: string): string {
-  const lines = text.split(/\r?\n/);
-  const bad = lines[e.line - 1] ?? "";
-  const key = /^\s*(?:-\s+)?([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:/.exec(bad)?.[1];
-  const indentOf = (l: string) => /^ */.exec(l)![0].length;
-  let device = /^\s*-\s+name:\s*["']?([A-Za-z0-9._-]+)/.exec(bad)?.[1];
-  // Walk up through the enclosing blocks (each less indented) to the `- name:` of the device entry.
-  let min = indentOf(bad);
-  for (let i = e.line - 2; i >= 0 && device === undefined && min > 0; i--) {
-    const l = lines[i].replace(/\s+#.*$|^\s*#.*$/, "");
-    if (l.trim() === "" || indentOf(l) >= min) continue;
-    min = indentOf(l);
-    const m = /^\s*-\s+name:\s*["']?([A-Za-z0-9._-]+)/.exec(l);
-    if (m) device = m[1];
-    else if (/^\s*(?:-\s+)?devices\s*:/.test(l)) break;
-  }
-  const parts = [`${e.file}:${e.line}`, ...(device ? [`device ${device}`] : []), ...(key ? [key] : []), e.reason];
-  return parts.join(": ");
 }
 
 /** Reads and parses an inventory file; messages name it as given. */

@@ -80,11 +80,11 @@ export function fleet(inventoryPath: string, opts: FleetOptions = {}): FleetOutp
     const device: basip.DeviceArgs = { ...d.connection, endpoint: d.endpoint, ...(admin ? { password: admin } : {}) };
     const entry: DeviceOutputs = { site: d.site, endpoint: d.endpoint };
     if (d.main && sip) {
-      const args = { ...d.main, device, password: sip } as unknown as basip.SipAccountArgs;
+      const args: basip.SipAccountArgs = { ...d.main, device, password: sip };
       entry.main = new basip.SipAccount(d.name, args, opts.resourceOptions).id;
     }
     if (d.second && sip2) {
-      const args = { ...d.second, device, password: sip2 } as unknown as basip.SecondSipAccountArgs;
+      const args: basip.SecondSipAccountArgs = { ...d.second, device, password: sip2 };
       entry.second = new basip.SecondSipAccount(d.name, args, opts.resourceOptions).id;
     }
     out.devices[d.name] = entry;

@@ -56,6 +56,8 @@ function inventory(interval: number | string): string {
   ].join("\n");
 }
 
+/** The 1-based line of the `nth` line of `text` containing `needle`. */
+const lineOf = (text: string, needle: string, nth = 0) => text.split("\n").flatMap((l, i) => (l.includes(needle) ? [i + 1] : []))[nth];
 const writeInventory = (interval: number | string) => fs.writeFileSync(inventoryPath, inventory(interval));
 const totals = () => devs.map((d) => d.counts());
 const clearAll = () => devs.forEach((d) => d.clearRequests());
@@ -131,16 +133,19 @@ test("with one device offline, a fleet-wide change fails for that device alone; 
 
 test("an invalid inventory fails at preview naming the file, device and field, with no device request", async () => {
   writeInventory(10);
+  const written = inventory(10);
   clearAll();
   const text = await failureOf(ts.stack.preview());
   for (const i of [0, 1, 2, 3, 4]) {
-    expect(text).toContain(`${inventoryPath}: device dev-${i}: sip.registrationInterval: must be an integer from 30 to 900, got 10 (from the defaults of site ${i < 3 ? "a" : "b"})`);
+    const line = lineOf(written, "registrationInterval: 10", i < 3 ? 0 : 1);
+    expect(text).toContain(`${inventoryPath}:${line}: device dev-${i}: sip.registrationInterval: must be an integer from 30 to 900, got 10 (from the defaults of site ${i < 3 ? "a" : "b"})`);
   }
   expect(totals().map((c) => c.total)).toEqual([0, 0, 0, 0, 0]);
 
-  fs.writeFileSync(inventoryPath, inventory(600).replace(`        user: "1003"\n`, `        user: "1003"\n        sip:\n          password: oops-plain\n`));
+  const withSecret = inventory(600).replace(`        user: "1003"\n`, `        user: "1003"\n        sip:\n          password: oops-plain\n`);
+  fs.writeFileSync(inventoryPath, withSecret);
   const secretText = await failureOf(ts.stack.preview());
-  expect(secretText).toContain(`${inventoryPath}: device dev-3: sip.password: secrets must not be in the inventory file`);
+  expect(secretText).toContain(`${inventoryPath}:${lineOf(withSecret, "oops-plain")}: device dev-3: sip.password: secrets must not be in the inventory file`);
   expect(secretText).not.toContain("oops-plain");
   expect(totals().map((c) => c.total)).toEqual([0, 0, 0, 0, 0]);
   writeInventory(600);
