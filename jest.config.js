@@ -8,7 +8,7 @@ module.exports = {
       ...common,
       displayName: "unit",
       testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
-      moduleNameMapper: { "^pulumi-basip$": "<rootDir>/provider/index.ts", "^pulumi-basip/emulator$": "<rootDir>/emulator/index.ts" },
+      moduleNameMapper: { "^pulumi-basip$": "<rootDir>/provider/index.ts", "^pulumi-basip/emulator$": "<rootDir>/emulator/index.ts", "^pulumi-basip/fleet$": "<rootDir>/fleet/index.ts" },
     },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
   ],

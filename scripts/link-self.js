@@ -20,11 +20,15 @@ if (!linked) {
   fs.symlinkSync(path.relative(path.dirname(link), root), link, "dir");
 }
 
-// npm links the bins of dependencies, not of the root package: link ours so `npx basip-emulator`
-// works in this repository as it does in a user's project.
-const cli = path.join(root, "dist", "emulator", "cli.js");
-const bin = path.join(root, "node_modules", ".bin", "basip-emulator");
-if (fs.existsSync(cli)) {
+// npm links the bins of dependencies, not of the root package: link ours so `npx basip-emulator` and
+// `npx basip-fleet` work in this repository as they do in a user's project.
+for (const [name, rel] of [
+  ["basip-emulator", "dist/emulator/cli.js"],
+  ["basip-fleet", "dist/fleet/cli.js"],
+]) {
+  const cli = path.join(root, rel);
+  const bin = path.join(root, "node_modules", ".bin", name);
+  if (!fs.existsSync(cli)) continue;
   fs.chmodSync(cli, 0o755);
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   fs.rmSync(bin, { force: true });

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
-import { fleet } from "../../examples/fleet/program";
+import { fleet } from "../../fleet/program";
 import { failureOf, newStack, TestStack } from "./harness";
 
 jest.setTimeout(300_000);

@@ -1,9 +1,9 @@
 /**
- * The fleet inventory loader (examples/fleet): a good file parses into device specs; every kind of
+ * The fleet inventory loader (fleet/inventory.ts): a good file parses into device specs; every kind of
  * problem names the file and line, the device and the field, and secrets are refused.
  */
 import * as path from "path";
-import { InventoryError, loadInventory, parseInventory } from "../../examples/fleet/inventory";
+import { InventoryError, loadInventory, parseInventory } from "../../fleet/inventory";
 
 const FILE = "inventory.yaml";
 
@@ -205,7 +205,7 @@ describe("every problem names the file and line, the device and the field", () =
   });
 
   test("a file that is not a map, and an alias to no anchor", () => {
-    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see README, Inventory format)`]);
+    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see the fleet README, "Inventory format")`]);
     expect(problemsOf("sites: *nowhere\n")[0]).toMatch(new RegExp(`^${FILE}:.*nowhere`));
   });
 });

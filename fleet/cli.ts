@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * `npx basip-fleet preview|up|refresh --inventory FILE ...`: a fleet of intercoms, one stack per
+ * site (see `args.ts` for the options, the fleet README for secrets and CI).
+ */
+import { parseFleetArgs, USAGE } from "./args";
+import { runFleet } from "./run";
+
+async function main(): Promise<number> {
+  const parsed = parseFleetArgs(process.argv.slice(2));
+  if (parsed.kind === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    process.stderr.write(`basip-fleet: ${parsed.message}\n(basip-fleet --help for the usage)\n`);
+    return 2;
+  }
+  const { exitCode } = await runFleet(parsed.args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`basip-fleet: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,16 @@
+/**
+ * `pulumi-basip/fleet`: many intercoms from one inventory file.
+ *
+ * - {@link fleet} / {@link fleetProgram}: the Pulumi program (resources per device, secrets from
+ *   stack config or the environment).
+ * - {@link loadInventory} / {@link parseInventory}: the inventory loader, every problem with file:line.
+ * - {@link runFleet}: what `npx basip-fleet` runs: one stack per site on the Automation API, and the
+ *   review report ({@link buildSiteReport}, {@link renderMarkdown}) built from the engine's events.
+ */
+export { fleet, fleetProgram, selectSites, FleetOptions, FleetOutputs, DeviceOutputs } from "./program";
+export { loadInventory, parseInventory, InventoryError, DeviceSpec, ConnectionSpec, AccountName } from "./inventory";
+export { secretSources, envName, describeSource, SecretSource, SecretKind } from "./secrets";
+export { runFleet, summary, RunContext, DEFAULT_PROJECT } from "./run";
+export { parseFleetArgs, FleetArgs, ParsedArgs, USAGE } from "./args";
+export { buildSiteReport, buildFleetReport, fieldChanges, FleetReport, SiteReport, ResourceEntry, FieldChange, Totals, Command, Phase, SiteOutcome } from "./report";
+export { renderMarkdown } from "./markdown";

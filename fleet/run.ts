@@ -1,0 +1,178 @@
+/**
+ * What `basip-fleet` does: load the inventory, then one stack per site on the Automation API, a
+ * bounded number of sites at once, each with its own live progress line; then the review report
+ * and a summary. I/O lives here; the report itself is built by the pure `report.ts`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { parse as parseYaml } from "yaml";
+import type { FleetArgs } from "./args";
+import { DeviceSpec, InventoryError, parseInventory } from "./inventory";
+import { renderMarkdown } from "./markdown";
+import { fleetProgram, selectSites } from "./program";
+import { Output, Progress } from "./progress";
+import { buildFleetReport, buildSiteReport, FleetReport, Phase, SiteOutcome, SiteReport } from "./report";
+
+/** Where the run reads and writes; `process` in the bin, something else in tests. */
+export interface RunContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+/** Project name used when the working directory has no Pulumi.yaml (one is written there). */
+export const DEFAULT_PROJECT = "basip-fleet";
+
+/** The devices to run, by site in inventory order, or every inventory problem. */
+function loadSites(args: FleetArgs, cwd: string): Map<string, DeviceSpec[]> | InventoryError {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(cwd, args.inventory), "utf8");
+  } catch (e) {
+    return new InventoryError([`${args.inventory}: cannot read the inventory: ${(e as Error).message}`]);
+  }
+  try {
+    const devices = selectSites(parseInventory(text, args.inventory), args.sites, args.inventory);
+    const bySite = new Map<string, DeviceSpec[]>();
+    for (const d of devices) bySite.set(d.site, [...(bySite.get(d.site) ?? []), d]);
+    return bySite;
+  } catch (e) {
+    if (e instanceof InventoryError) return e;
+    throw e;
+  }
+}
+
+/** The backend unless one is set: PULUMI_BACKEND_URL, else the project's `backend.url`, else a file backend here. */
+function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env.PULUMI_BACKEND_URL) return {};
+  for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
+    const file = path.join(cwd, name);
+    if (fs.existsSync(file) && (parseYaml(fs.readFileSync(file, "utf8")) as { backend?: { url?: string } } | null)?.backend?.url) return {};
+  }
+  const dir = path.join(cwd, ".pulumi-state");
+  fs.mkdirSync(dir, { recursive: true });
+  return { PULUMI_BACKEND_URL: `file://${dir}` };
+}
+
+/** The last lines of a failed CLI run, for a site that failed before any resource step. */
+function describeFailure(e: unknown): string {
+  // commandResult is private in the SDK's typings; its stderr is the CLI's own message.
+  const stderr = e instanceof CommandError ? (e as unknown as { commandResult?: { stderr?: string } }).commandResult?.stderr : undefined;
+  const text: string = stderr ?? String((e as Error)?.message ?? e);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !/^(update|preview|refresh) failed$/.test(l));
+  return lines.slice(-5).join("\n") || "the Pulumi CLI failed";
+}
+
+/** The inline program of one site: its devices; an inventory or secret problem fails the run with its message. */
+function siteProgram(devices: readonly DeviceSpec[]) {
+  return async () => {
+    try {
+      return fleetProgram(devices);
+    } catch (e) {
+      if (!(e instanceof InventoryError)) throw e;
+      // Logged as an error diagnostic: the run fails with the message alone, no stack trace.
+      await pulumi.log.error(e.message);
+      return {};
+    }
+  };
+}
+
+async function runSite(site: string, devices: readonly DeviceSpec[], args: FleetArgs, ctx: RunContext, envVars: Record<string, string>, progress: Progress): Promise<SiteReport> {
+  const runs: Partial<Record<Phase, EngineEvent[]>> = {};
+  let outcome: SiteOutcome = {};
+  const engine = (phase: Phase) => {
+    const events: EngineEvent[] = [];
+    runs[phase] = events;
+    progress.phase(site, phase);
+    return {
+      parallel: args.parallel,
+      onEvent: (e: EngineEvent) => {
+        events.push(e);
+        progress.event(site, e);
+      },
+    };
+  };
+  /** Runs one engine command; false when the site must stop (its stack is locked). */
+  const attempt = async (run: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await run();
+      return true;
+    } catch (e) {
+      if (e instanceof ConcurrentUpdateError) {
+        outcome = { locked: true };
+        return false;
+      }
+      outcome = { error: describeFailure(e) };
+      return true;
+    }
+  };
+  let stack: Stack | undefined;
+  await attempt(async () => {
+    stack = await LocalWorkspace.createOrSelectStack({ projectName: DEFAULT_PROJECT, stackName: site, program: siteProgram(devices) }, { workDir: ctx.cwd, envVars });
+  });
+  if (stack) {
+    const s = stack;
+    if (args.command === "preview") await attempt(() => s.preview(engine("preview")));
+    else if (args.command === "refresh") await attempt(() => s.refresh(engine("refresh")));
+    // up: refresh first, so a reset or drifted panel is repaired; then apply. Failed devices do not
+    // stop either run (refresh goes past them by itself; the update needs continue-on-error).
+    else if (await attempt(() => s.refresh(engine("refresh")))) await attempt(() => s.up({ ...engine("update"), continueOnError: true }));
+  }
+  const report = buildSiteReport(site, args.command, runs, outcome);
+  progress.finish(site, report.status);
+  return report;
+}
+
+function writeFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** The closing summary: one line per site, then the failed devices and site errors. */
+export function summary(r: FleetReport): string {
+  const lines = [""];
+  for (const s of r.sites) {
+    const t = s.totals;
+    lines.push(`${s.site}: ${s.status}: ${t.adopt} adopt, ${t.update} update, ${t.replace} replace, ${t.remove} remove, ${t.drift} drift, ${t.unchanged} unchanged, ${t.failed} failed`);
+    for (const u of s.unreachable) lines.push(`  ${u.device} (${u.resource}, ${u.phase}): ${u.reason}`);
+    if (s.error) lines.push(...s.error.split("\n").map((l) => `  ${l}`));
+  }
+  const t = r.totals;
+  lines.push(`${t.sites - t.sitesFailed} of ${t.sites} site(s) succeeded; ${t.failed} resource(s) failed.`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `args` and returns the exit code: 0 all sites succeeded, 1 some did not, 2 bad inventory. */
+export async function runFleet(args: FleetArgs, ctx: RunContext): Promise<{ exitCode: number; report?: FleetReport }> {
+  const sites = loadSites(args, ctx.cwd);
+  if (sites instanceof InventoryError) {
+    ctx.stderr.write(`${sites.problems.join("\n")}\n`);
+    return { exitCode: 2 };
+  }
+  const envVars = engineEnv(ctx.cwd, ctx.env);
+  const names = [...sites.keys()];
+  const progress = new Progress(names, ctx.stdout);
+  const reports = new Map<string, SiteReport>();
+  const queue = [...names];
+  const worker = async () => {
+    for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
+      reports.set(site, await runSite(site, sites.get(site)!, args, ctx, envVars, progress));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(args.concurrency, names.length) }, worker));
+  } finally {
+    progress.close();
+  }
+  const report = buildFleetReport(args.command, names.map((n) => reports.get(n)!));
+  if (args.report) writeFile(path.resolve(ctx.cwd, args.report), renderMarkdown(report));
+  if (args.json) writeFile(path.resolve(ctx.cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);
+  ctx.stdout.write(summary(report));
+  return { exitCode: report.totals.sitesFailed > 0 ? 1 : 0, report };
+}
