@@ -1,8 +1,9 @@
 /**
- * basip-fleet's command line (parseArgs) and the names of the secrets' config keys and environment
- * variables.
+ * basip-fleet's command line (parseArgs), the names of the secrets' config keys and environment
+ * variables, and the progress lines.
  */
 import { describeSource, envName, parseFleetArgs, secretSources } from "../../fleet";
+import { Progress } from "../../fleet/progress";
 
 const run = (argv: string[]) => {
   const p = parseFleetArgs(argv);
@@ -58,4 +59,34 @@ test("secret sources: per device, then per site, then everywhere; config before 
   expect(names("sip2")).toEqual(["sip2:north-lobby.1", "$BASIP_SIP2_PASSWORD_DEVICE_NORTH_LOBBY_1", "sip2Site:north", "$BASIP_SIP2_PASSWORD_SITE_NORTH"]);
   expect(names("admin")).toEqual(["adminPassword:north", "$BASIP_ADMIN_PASSWORD_SITE_NORTH", "adminPassword", "$BASIP_ADMIN_PASSWORD"]);
   expect(envName("a-b.c_d9")).toBe("A_B_C_D9");
+});
+
+describe("progress lines", () => {
+  const pre = (type: string) => ({ sequence: 0, timestamp: 0, resourcePreEvent: { metadata: { op: "update", urn: "u", type, provider: "" } } }) as never;
+  const done = (type: string) => ({ sequence: 0, timestamp: 0, resOutputsEvent: { metadata: { op: "update", urn: "u", type, provider: "" } } }) as never;
+  const failed = (type: string) => ({ sequence: 0, timestamp: 0, resOpFailedEvent: { metadata: { op: "update", urn: "u", type, provider: "" }, status: 1, steps: 1 } }) as never;
+
+  test("in a log: a line when a site starts a phase and when it ends, resource steps counted", () => {
+    const out: string[] = [];
+    let now = 1000;
+    const p = new Progress(["north", "b"], { write: (s: string) => out.push(s) }, () => now);
+    p.phase("north", "refresh");
+    for (const e of [pre("pulumi:pulumi:Stack"), pre("pulumi-nodejs:dynamic/basip:SipAccount"), pre("pulumi-nodejs:dynamic/basip:SipAccount")]) p.event("north", e);
+    p.event("north", done("pulumi-nodejs:dynamic/basip:SipAccount"));
+    p.event("north", failed("pulumi-nodejs:dynamic/basip:SipAccount"));
+    now = 3500;
+    p.finish("north", "failed");
+    p.close();
+    expect(out).toEqual(["north  refresh: 0/0 steps 0.0s\n", "north  failed (refresh), 1 failed 2.5s\n"]);
+  });
+
+  test("on a terminal: every site's line redrawn in place", () => {
+    const out: string[] = [];
+    const p = new Progress(["north", "b"], { write: (s: string) => out.push(s), isTTY: true }, () => 0);
+    p.phase("b", "update");
+    p.event("b", pre("pulumi-nodejs:dynamic/basip:SipAccount"));
+    p.close();
+    expect(out[0]).toBe("\x1b[2Knorth  waiting\n\x1b[2Kb      waiting\n");
+    expect(out[out.length - 1]).toBe("\x1b[2F\x1b[2Knorth  waiting\n\x1b[2Kb      update: 0/1 steps 0.0s\n");
+  });
 });
