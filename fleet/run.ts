@@ -23,7 +23,7 @@ export interface RunContext {
   readonly stderr: Output;
 }
 
-/** Project name used when the working directory has no Pulumi.yaml (one is written there). */
+/** Project name written when the working directory has no Pulumi.yaml. */
 export const DEFAULT_PROJECT = "basip-fleet";
 
 /** The devices to run, by site in inventory order, or every inventory problem. */
@@ -55,6 +55,16 @@ function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> 
   const dir = path.join(cwd, ".pulumi-state");
   fs.mkdirSync(dir, { recursive: true });
   return { PULUMI_BACKEND_URL: `file://${dir}` };
+}
+
+/**
+ * Writes a Pulumi.yaml when the directory has none, once, before sites start (the Automation API
+ * would write one per stack, concurrently, with the absolute path of this process's directory).
+ */
+function ensureProject(cwd: string): void {
+  if (["Pulumi.yaml", "Pulumi.yml"].some((n) => fs.existsSync(path.join(cwd, n)))) return;
+  const text = `# Written by basip-fleet: the project of the sites' stacks (one per site, named after it).\nname: ${DEFAULT_PROJECT}\nruntime: nodejs\n`;
+  fs.writeFileSync(path.join(cwd, "Pulumi.yaml"), text);
 }
 
 /** The last lines of a failed CLI run, for a site that failed before any resource step. */
@@ -155,6 +165,7 @@ export async function runFleet(args: FleetArgs, ctx: RunContext): Promise<{ exit
     ctx.stderr.write(`${sites.problems.join("\n")}\n`);
     return { exitCode: 2 };
   }
+  ensureProject(ctx.cwd);
   const envVars = engineEnv(ctx.cwd, ctx.env);
   const names = [...sites.keys()];
   const progress = new Progress(names, ctx.stdout);
