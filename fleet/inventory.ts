@@ -284,7 +284,7 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
 
       const endpoint = entry.endpoint;
       if (typeof endpoint === "string") {
-        const key = endpoint.toLowerCase().replace(/\/+$/, "");
+        const key = basip.normalizeEndpoint(endpoint).toLowerCase();
         const clash = seenEndpoints.get(key);
         if (clash !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${clash}; one device, one entry`);
         seenEndpoints.set(key, name);
