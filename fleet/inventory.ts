@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as basip from "pulumi-basip";
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
+import { envName } from "./secrets";
 
 export type AccountName = "main" | "second";
 
@@ -223,11 +224,21 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
 
   const specs: DeviceSpec[] = [];
   const seenNames = new Map<string, string>();
+  /** Environment-variable form of each name (secrets.ts): two devices or sites must not share one. */
+  const seenEnv = new Map<string, string>();
+  const envClash = (kind: "device" | "site", name: string): string | undefined => {
+    const key = `${kind} ${envName(name)}`;
+    const other = seenEnv.get(key);
+    seenEnv.set(key, other ?? name);
+    return other !== undefined && other !== name ? other : undefined;
+  };
   const seenEndpoints = new Map<string, string>();
   for (const [site, siteValue] of Object.entries(doc.sites)) {
     const where = `site ${site}`;
     const sitePath = ["sites", site];
     if (!NAME_RE.test(site)) at(sitePath, where, "name", "site names are 1 to 63 letters, digits, '.', '_' or '-'");
+    const siteClash = envClash("site", site);
+    if (siteClash) at(sitePath, where, "name", `reads the same environment variables as site ${siteClash} (BASIP_..._SITE_${envName(site)}); rename one`);
     if (!isObj(siteValue)) {
       at(sitePath, where, "devices", "is required: the site must be a map with a devices list");
       continue;
@@ -268,6 +279,8 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
       const other = seenNames.get(name);
       if (other !== undefined) at([...devPath, "name"], dev, "name", `duplicate device name (also in site ${other}); resource names must be unique in a stack`);
       seenNames.set(name, site);
+      const clash = envClash("device", name);
+      if (clash) at([...devPath, "name"], dev, "name", `reads the same environment variables as device ${clash} (BASIP_..._DEVICE_${envName(name)}); rename one`);
       checkKeys(devPath, dev, entry, DEVICE_KEYS, "");
       checkBlocks(devPath, dev, entry);
 

@@ -177,6 +177,13 @@ describe("every problem names the file and line, the device and the field", () =
     expect(problemsOf(text)).toEqual([`${at(text, "name: lobby-1", 1)}: device lobby-1: name: duplicate device name (also in site north); resource names must be unique in a stack`]);
   });
 
+  test("two device names that make the same environment variable name", () => {
+    const text = GOOD.replace("name: lobby-3", "name: lobby_2");
+    expect(problemsOf(text)).toEqual([
+      `${at(text, "name: lobby_2")}: device lobby_2: name: reads the same environment variables as device lobby-2 (BASIP_..._DEVICE_LOBBY_2); rename one`,
+    ]);
+  });
+
   test("unknown fields, a numeric user, bad accounts, a clashing endpoint, a bad name", () => {
     const text = GOOD.replace("registrationInterval: 120", "registrationIntervall: 120")
       .replace('user: "1001"', "user: 1001")
