@@ -1,5 +1,5 @@
 /**
- * The fleet program (`fleet()` of pulumi-basip/fleet) with the real Pulumi CLI against five emulated devices: the
+ * The fleet program (`fleet()`, pulumi-basip/fleet) with the real CLI against five emulated devices: the
  * first up, a fleet-wide change while one device is offline (it fails, naming the device; the others
  * apply), convergence once the device is back, and an invalid inventory refused at preview.
  */
