@@ -11,7 +11,7 @@ const USAGE = `Usage: basip-emulator [options]
 
 Emulates BAS-IP intercoms (login, /api/info, main and second SIP account).
 
-  --port P             first port (default 8080; 0 = ephemeral port per device)
+  --port P             first port (default 8080; 0 = a free port per device)
   --devices N          N devices on ports P..P+N-1 (default 1)
   --host H             bind address (default 127.0.0.1)
   --username U         admin user name (default admin)

@@ -18,7 +18,7 @@ import { send, readRequest, type DeviceRequest } from "./wire";
 /** Everything one device is built from; the factory resolves defaults. */
 export interface DeviceConfig {
   index: number;
-  /** Port to listen on; 0 = ephemeral, fixed at the first listen so setDown(false) reuses it. */
+  /** Port to listen on; 0 = a free one, fixed at the first listen so setDown(false) reuses it. */
   port: number;
   host: string;
   credentials: Credentials;

@@ -3,6 +3,13 @@ import * as http from "http";
 import * as https from "https";
 import type * as net from "net";
 
+/** Ports the emulator picks for "port 0": under Linux's default ephemeral range (32768-60999). */
+const PICK_MIN = 20000;
+const PICK_MAX = 32768;
+const PICK_TRIES = 50;
+/** Attempts, 100 ms apart, to reopen a fixed port. */
+const REOPEN_TRIES = 20;
+
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export class Listener {
@@ -22,8 +29,37 @@ export class Listener {
     return this.open;
   }
 
-  /** Listen; resolves to the bound port (the ephemeral one when port is 0), rejects with e.g. EADDRINUSE. */
+  /**
+   * Listen; resolves to the bound port, rejects with e.g. EADDRINUSE. Port 0 picks a free port BELOW
+   * the kernel's ephemeral range: a device put down and up again reopens its port, and in the
+   * ephemeral range another listener or an outgoing connection could have taken it meanwhile.
+   */
   async listen(port: number, host: string): Promise<number> {
+    if (port !== 0) return this.listenOn(port, host, REOPEN_TRIES);
+    for (let i = 0; i < PICK_TRIES; i++) {
+      const candidate = PICK_MIN + Math.floor(Math.random() * (PICK_MAX - PICK_MIN));
+      try {
+        return await this.listenOn(candidate, host, 1);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+      }
+    }
+    return this.listenOn(0, host, 1);
+  }
+
+  /** One listen, retried briefly on EADDRINUSE (a just-closed port can linger for a moment). */
+  private async listenOn(port: number, host: string, tries: number): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listenOnce(port, host);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= tries) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  private async listenOnce(port: number, host: string): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         this.server.off("listening", onListening);

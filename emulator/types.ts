@@ -31,7 +31,7 @@ export interface FaultOptions {
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
-  /** First port; device i listens on port+i. 0 = an ephemeral port for every device. Default 0. */
+  /** First port; device i listens on port+i. 0 = a free port for every device (picked below the kernel's ephemeral range, so a device put down can reopen it). Default 0. */
   port?: number;
   /** Bind address; default "127.0.0.1". */
   host?: string;
