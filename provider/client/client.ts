@@ -1,21 +1,30 @@
 /**
  * HTTP client for one BAS-IP device: MD5 login, one Bearer token reused by every call, one re-login on
  * 401, bounded retries with backoff, a timeout per attempt, and TLS verified unless told otherwise.
+ *
+ * A device is not trusted: answers are bounded in size, redirects are refused, a 2xx carrying an
+ * error envelope is a failure, and every piece of device text in a message is scrubbed of the
+ * secrets the client knows (admin password, its hash, tokens, the operation's SIP passwords).
  */
 import { createHash } from "crypto";
 import * as http from "http";
 import * as https from "https";
+import { inspect } from "util";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import nodeFetch, { RequestInit as NodeRequestInit, Response as NodeResponse } from "node-fetch";
 import { DEVICE_DEFAULTS, normalizeEndpoint } from "../schema/device";
-import { LoginResponse, parseFault } from "../schema/envelopes";
+import { DeviceFault, LoginResponse, isErrorEnvelope, parseFault } from "../schema/envelopes";
 import { formatFailures, report } from "../schema/report";
 import { WEB_PASS } from "../schema/rules";
-import { DeviceError } from "./errors";
+import { MAX_ANSWER_BYTES, readBounded, TooLarge } from "./body";
+import { DeviceError, DeviceErrorInit } from "./errors";
+import { Gate, gateFor } from "./gate";
+import { redactUrl } from "./redact";
+import { deviceText, Scrub, scrubber } from "./scrub";
 
 /** The subset of `fetch` the client uses; injectable for tests. */
-export type FetchLike = (url: string, init: NodeRequestInit) => Promise<Pick<NodeResponse, "status" | "text">>;
+export type FetchLike = (url: string, init: NodeRequestInit) => Promise<Pick<NodeResponse, "status" | "headers" | "body">>;
 
 export interface ClientOptions {
   /** `http(s)://host[:port]`, no trailing slash. */
@@ -50,6 +59,22 @@ interface Attempt {
   readonly text: string;
 }
 
+/** One request as the client makes it; `secrets` are the operation's own (SIP passwords). */
+interface Call {
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body?: string;
+  readonly secrets: readonly string[];
+}
+
+/** A token usable as a header value: RFC 6750 token68 characters, bounded. Devices issue 40 hex digits. */
+const TOKEN_RE = /^[A-Za-z0-9._~+/-]{1,512}=*$/;
+const TOKEN_RULE = "1 to 512 characters from A-Z a-z 0-9 - . _ ~ + / (then =)";
+
+/** Tokens of past logins kept for scrubbing (a device may echo an older one). */
+const TOKENS_REMEMBERED = 8;
+
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
 /** Network errors that a retry may cure (the device rebooting, a dropped keep-alive socket). */
@@ -57,21 +82,31 @@ function isTransient(e: unknown): boolean {
   return e instanceof DeviceError && (e.kind === "network" || e.kind === "timeout" || (e.kind === "http" && (e.status ?? 0) >= 500));
 }
 
+/** What a client must keep from `util.inspect`, logs and serialisation: held outside the instance. */
+interface Credentials {
+  readonly password: string;
+  readonly hash: string;
+  token?: string;
+  pendingLogin?: Promise<string>;
+  readonly tokens: string[];
+}
+const credentials = new WeakMap<DeviceClient, Credentials>();
+
 export class DeviceClient {
   readonly endpoint: string;
+  readonly username: string;
   readonly stats: ClientStats = { logins: 0, requests: 0 };
-  private readonly opts: Required<Omit<ClientOptions, "caCertificate" | "fetch">> & Pick<ClientOptions, "caCertificate">;
+  private readonly opts: { timeoutMs: number; retries: number; retryDelayMs: number; insecureSkipVerify: boolean; caCertificate?: string };
   private readonly fetch: FetchLike;
   private readonly agent: http.Agent;
-  private token?: string;
-  private pendingLogin?: Promise<string>;
+  /** Shared by every client of this device: caps its requests in flight. */
+  readonly gate: Gate;
 
   constructor(options: ClientOptions) {
     this.endpoint = normalizeEndpoint(options.endpoint);
+    this.username = options.username;
+    credentials.set(this, { password: options.password, hash: md5(options.password), tokens: [] });
     this.opts = {
-      endpoint: this.endpoint,
-      username: options.username,
-      password: options.password,
       timeoutMs: options.timeoutMs ?? DEVICE_DEFAULTS.timeoutMs,
       retries: options.retries ?? DEVICE_DEFAULTS.retries,
       retryDelayMs: options.retryDelayMs ?? DEVICE_DEFAULTS.retryDelayMs,
@@ -83,6 +118,16 @@ export class DeviceClient {
       ? new https.Agent({ keepAlive: true, rejectUnauthorized: !this.opts.insecureSkipVerify, ca: this.opts.caCertificate })
       : new http.Agent({ keepAlive: true });
     this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
+    this.gate = gateFor(this.endpoint);
+  }
+
+  /** Inspection shows where and how much, never credentials. */
+  [inspect.custom](): string {
+    return `DeviceClient { endpoint: ${JSON.stringify(this.endpoint)}, username: ${JSON.stringify(this.username)}, stats: ${JSON.stringify(this.stats)} }`;
+  }
+
+  toJSON(): object {
+    return { endpoint: this.endpoint, username: this.username, stats: this.stats };
   }
 
   /** Releases pooled sockets. */
@@ -90,68 +135,95 @@ export class DeviceClient {
     this.agent.destroy();
   }
 
-  /** `GET path`, decoded with `codec`; authenticated. */
-  get<A>(operation: string, path: string, codec: t.Decoder<unknown, A>): Promise<A> {
-    return this.authed(operation, "GET", path, undefined).then((a) => this.decode(operation, "GET", path, a, codec));
+  /** `GET path`, decoded with `codec`; authenticated. `secrets` are scrubbed from any message. */
+  get<A>(operation: string, path: string, codec: t.Decoder<unknown, A>, secrets: readonly string[] = []): Promise<A> {
+    const call: Call = { operation, method: "GET", path, secrets };
+    return this.authed(call).then((a) => this.decode(call, a, codec));
   }
 
   /** `POST path` with a JSON body; authenticated. Refuses a `WebPass` password before sending. */
-  async post(operation: string, path: string, body: Record<string, unknown>): Promise<void> {
+  async post(operation: string, path: string, body: Record<string, unknown>, secrets: readonly string[] = []): Promise<void> {
     if (body.password === WEB_PASS) {
-      throw new DeviceError({
-        kind: "refused",
-        device: this.endpoint,
-        operation,
-        method: "POST",
-        path,
-        detail: `refusing to send the placeholder "${WEB_PASS}" as a password; the device would store it literally`,
-      });
+      const refused: Call = { operation, method: "POST", path, secrets: [] };
+      throw this.error(refused, { kind: "refused", detail: `refusing to send the placeholder "${WEB_PASS}" as a password; the device would store it literally` });
     }
-    await this.authed(operation, "POST", path, JSON.stringify(body));
+    const password = typeof body.password === "string" ? [body.password] : [];
+    const call: Call = { operation, method: "POST", path, body: JSON.stringify(body), secrets: [...secrets, ...password] };
+    await this.authed(call);
   }
 
   /** Logs in once; concurrent callers share the same login. */
   login(): Promise<string> {
-    if (this.token !== undefined) return Promise.resolve(this.token);
-    if (this.pendingLogin === undefined) {
-      this.pendingLogin = this.doLogin().finally(() => {
-        this.pendingLogin = undefined;
+    const creds = this.creds();
+    if (creds.token !== undefined) return Promise.resolve(creds.token);
+    if (creds.pendingLogin === undefined) {
+      creds.pendingLogin = this.doLogin().finally(() => {
+        creds.pendingLogin = undefined;
       });
     }
-    return this.pendingLogin;
+    return creds.pendingLogin;
+  }
+
+  private creds(): Credentials {
+    return credentials.get(this) as Credentials;
+  }
+
+  /** Every secret this client knows, plus the call's own. */
+  private scrubFor(call: Call): Scrub {
+    const c = this.creds();
+    return scrubber([c.password, c.hash, c.token, ...c.tokens, ...call.secrets]);
+  }
+
+  /** A `DeviceError` for this call, with every piece of device text scrubbed, cleaned and capped. */
+  private error(call: Call, init: Omit<DeviceErrorInit, "device" | "operation" | "method" | "path">): DeviceError {
+    const scrub = this.scrubFor(call);
+    const clean = (s: string | undefined, max?: number) => (s === undefined ? undefined : deviceText(scrub(s), max));
+    const fault: DeviceFault | undefined = init.fault && {
+      code: clean(init.fault.code),
+      message: clean(init.fault.message) as string,
+      param: clean(init.fault.param),
+      paramMessage: clean(init.fault.paramMessage),
+    };
+    const cause = init.cause === undefined ? undefined : sanitisedCause(init.cause, (s) => scrub(redactUrl(s)));
+    return new DeviceError({ ...init, device: this.endpoint, operation: call.operation, method: call.method, path: call.path, fault, detail: clean(init.detail, 600), cause });
   }
 
   private async doLogin(): Promise<string> {
-    const operation = `log in as ${this.opts.username}`;
-    const query = new URLSearchParams({ username: this.opts.username, password: md5(this.opts.password) });
-    const path = `/api/v1/login?${query.toString()}`;
+    const creds = this.creds();
+    const query = new URLSearchParams({ username: this.username, password: creds.hash });
+    const call: Call = { operation: `log in as ${this.username}`, method: "GET", path: `/api/v1/login?${query.toString()}`, secrets: [] };
     this.stats.logins++;
-    const answer = await this.withRetries(operation, "GET", path, undefined, undefined);
-    const { token } = this.decode(operation, "GET", path, answer, LoginResponse);
-    this.token = token;
+    const answer = await this.withRetries(call, undefined);
+    const { token } = this.decode(call, answer, LoginResponse);
+    // Checked before use: the token goes into a header, and a bad one would be echoed by the header error.
+    if (!TOKEN_RE.test(token)) {
+      throw this.error(call, { kind: "protocol", detail: `answered a login token that cannot be sent as a header (${token.length} characters; must be ${TOKEN_RULE})` });
+    }
+    creds.token = token;
+    creds.tokens.push(token);
+    if (creds.tokens.length > TOKENS_REMEMBERED) creds.tokens.shift();
     return token;
   }
 
-  private async authed(operation: string, method: string, path: string, body: string | undefined): Promise<Attempt> {
+  private async authed(call: Call): Promise<Attempt> {
     const token = await this.login();
     try {
-      return await this.withRetries(operation, method, path, body, token);
+      return await this.withRetries(call, token);
     } catch (e) {
       // Expired or revoked token: log in again once, then retry the call once.
       if (e instanceof DeviceError && e.status === 401) {
-        if (this.token === token) this.token = undefined;
-        return this.withRetries(operation, method, path, body, await this.login());
+        const creds = this.creds();
+        if (creds.token === token) creds.token = undefined;
+        return this.withRetries(call, await this.login());
       }
       throw e;
     }
   }
 
-  private async withRetries(operation: string, method: string, path: string, body: string | undefined, token: string | undefined): Promise<Attempt> {
+  private async withRetries(call: Call, token: string | undefined): Promise<Attempt> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await this.once(operation, method, path, body, token, attempt);
-        if (answer.status >= 200 && answer.status < 300) return answer;
-        throw new DeviceError({ kind: "http", device: this.endpoint, operation, method, path, status: answer.status, fault: parseFault(answer.text), attempts: attempt });
+        return await this.gate.run(() => this.once(call, token, attempt));
       } catch (e) {
         if (!isTransient(e) || attempt > this.opts.retries) throw e;
         await new Promise((r) => setTimeout(r, this.opts.retryDelayMs * 2 ** (attempt - 1)));
@@ -159,44 +231,81 @@ export class DeviceClient {
     }
   }
 
-  private async once(operation: string, method: string, path: string, body: string | undefined, token: string | undefined, attempt: number): Promise<Attempt> {
+  /** One attempt: a 2xx without an error envelope, or a `DeviceError`. */
+  private async once(call: Call, token: string | undefined, attempt: number): Promise<Attempt> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (call.body !== undefined) headers["Content-Type"] = "application/json";
     this.stats.requests++;
+    const fail = (init: Omit<DeviceErrorInit, "device" | "operation" | "method" | "path" | "attempts">) => this.error(call, { ...init, attempts: attempt });
+    let res: Pick<NodeResponse, "status" | "headers" | "body">;
+    let text: string;
     try {
-      const res = await this.fetch(this.endpoint + path, {
-        method,
+      res = await this.fetch(this.endpoint + call.path, {
+        method: call.method,
         headers,
-        body,
+        body: call.body,
         agent: this.agent,
+        // A redirect would carry the password or token to wherever the device points.
+        redirect: "manual",
         signal: controller.signal as NodeRequestInit["signal"],
       });
-      return { status: res.status, text: await res.text() };
+      if (res.status >= 300 && res.status < 400) {
+        res.body?.resume?.();
+        const location = res.headers.get("location");
+        const where = location === null ? "no Location" : `Location ${redactUrl(location)}`;
+        throw fail({ kind: "http", status: res.status, fault: { message: `redirect refused (${where}); redirects are not followed, they would carry credentials elsewhere` } });
+      }
+      const length = Number(res.headers.get("content-length") ?? "0");
+      if (length > MAX_ANSWER_BYTES) throw new TooLarge(MAX_ANSWER_BYTES);
+      text = await readBounded(res.body, MAX_ANSWER_BYTES);
     } catch (e) {
-      const base = { device: this.endpoint, operation, method, path, attempts: attempt };
-      if (controller.signal.aborted) throw new DeviceError({ ...base, kind: "timeout", detail: `${this.opts.timeoutMs} ms` });
+      if (e instanceof DeviceError) throw e;
+      if (e instanceof TooLarge) {
+        controller.abort();
+        throw fail({ kind: "protocol", detail: `answered more than the ${e.limit} bytes allowed for an answer; not read further` });
+      }
+      if (controller.signal.aborted) throw fail({ kind: "timeout", detail: `${this.opts.timeoutMs} ms` });
       const err = e as NodeJS.ErrnoException;
-      throw new DeviceError({ ...base, kind: "network", detail: err.code ? `${err.code} (${err.message})` : err.message, cause: e });
+      // A body that does not inflate is the device's fault, not the network's: not retried.
+      if (typeof err.code === "string" && err.code.startsWith("Z_")) throw fail({ kind: "protocol", detail: `answered a body that does not decompress (${err.code})`, cause: e });
+      throw fail({ kind: "network", detail: err.code ? `${err.code} (${err.message})` : String(err.message), cause: e });
     } finally {
       clearTimeout(timer);
     }
+    if (res.status < 200 || res.status >= 300) throw fail({ kind: "http", status: res.status, fault: parseFault(text) });
+    // Some firmware answers 200 with an error envelope; the write was not applied.
+    if (isErrorEnvelope(text)) throw fail({ kind: "http", status: res.status, fault: parseFault(text) });
+    return { status: res.status, text };
   }
 
-  private decode<A>(operation: string, method: string, path: string, answer: Attempt, codec: t.Decoder<unknown, A>): A {
+  private decode<A>(call: Call, answer: Attempt, codec: t.Decoder<unknown, A>): A {
     let json: unknown;
     try {
       json = JSON.parse(answer.text);
     } catch {
-      throw new DeviceError({ kind: "protocol", device: this.endpoint, operation, method, path, detail: `answered malformed JSON (${answer.text.length} bytes)` });
+      throw this.error(call, { kind: "protocol", detail: `answered malformed JSON (${answer.text.length} bytes)` });
     }
     const decoded = codec.decode(json);
     if (E.isLeft(decoded)) {
       const problems = formatFailures(report(decoded.left)).split("\n").join("; ");
-      throw new DeviceError({ kind: "protocol", device: this.endpoint, operation, method, path, detail: `answered an unexpected shape: ${problems}` });
+      throw this.error(call, { kind: "protocol", detail: `answered an unexpected shape: ${problems}` });
     }
     return decoded.right;
   }
+}
+
+/**
+ * A copy of a network library's error that keeps its name, code and (scrubbed) message only: the
+ * original holds the request URL with the login hash and, via its stack, more of the same.
+ */
+function sanitisedCause(cause: unknown, scrub: Scrub): Error {
+  const original = cause as { name?: unknown; message?: unknown; code?: unknown };
+  const copy = new Error(scrub(String(original?.message ?? cause)));
+  copy.name = typeof original?.name === "string" ? original.name : "Error";
+  if (typeof original?.code === "string") (copy as NodeJS.ErrnoException).code = original.code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
 }

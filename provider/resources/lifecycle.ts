@@ -13,6 +13,7 @@ import { pipe } from "fp-ts/function";
 import { AccountFailure, readAccount, writeAccount } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
 import { InternalError, isDeviceError, ResourceError } from "../client/errors";
+import { scrubber } from "../client/scrub";
 import { clientFor } from "../client/sessions";
 import { AccountSchema } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
@@ -37,8 +38,25 @@ export interface DiffResult {
 
 // ---- pure parts -------------------------------------------------------------------------------------
 
+/** Deepest nesting `check` looks into; real inputs are three levels deep. */
+const MAX_INPUT_DEPTH = 16;
+
+/** Whether `value` nests objects or arrays deeper than `max` (iterative: a hostile depth cannot overflow the stack). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** `check`: validated inputs with defaults, or one failure per bad field. */
 export function check(schema: AccountSchema, news: Props): { inputs: Props; failures: FieldFailure[] } {
+  if (typeof news !== "object" || news === null || Array.isArray(news)) return { inputs: {}, failures: [{ property: "", reason: "inputs must be an object" }] };
+  if (deeperThan(news, MAX_INPUT_DEPTH)) return { inputs: {}, failures: [{ property: "", reason: `inputs nest deeper than ${MAX_INPUT_DEPTH} levels` }] };
   return pipe(
     validateAccountInputs(schema, news),
     E.match(
@@ -131,6 +149,11 @@ function targetOf(schema: AccountSchema, props: Props, fallback: FallbackCredent
 // A sequence of device steps, in plain async/await. Each step's Left is thrown at once as the
 // `ResourceError` Pulumi shows; it keeps the kind, status, parameter and cause of what failed.
 
+/** The SIP passwords an operation handles, to be scrubbed from anything a device echoes. */
+function secretsOf(schema: AccountSchema, ...props: Props[]): string[] {
+  return props.flatMap((p) => schema.secrets.map((k) => p[k]).filter((v): v is string => typeof v === "string"));
+}
+
 /** One resource operation (`create (adopt) SIP account`): runs its steps, names its failures. */
 class Operation {
   readonly name: string;
@@ -138,6 +161,8 @@ class Operation {
   constructor(
     step: string,
     readonly schema: AccountSchema,
+    /** The operation's SIP passwords. */
+    readonly secrets: readonly string[],
   ) {
     this.name = `${step} ${schema.title}`;
   }
@@ -196,22 +221,24 @@ async function apply(op: Operation, { client, path }: Target, inputs: Props, cur
   const desired = accountFields(schema, inputs);
   const everyFieldManaged = Object.keys(schema.fields).every((k) => desired[k] !== undefined);
   // Unmanaged fields come from the device so the whole-object write keeps them as they are.
-  const onDevice = current ?? (everyFieldManaged ? {} : await op.step(readAccount(client, schema, path)));
-  await op.step(writeAccount(client, schema, path, { ...onDevice, ...desired }));
+  const onDevice = current ?? (everyFieldManaged ? {} : await op.step(readAccount(client, schema, path, op.secrets)));
+  await op.step(writeAccount(client, schema, path, { ...onDevice, ...desired }, op.secrets));
   const after = await op.step(
-    readAccount(client, schema, path),
+    readAccount(client, schema, path, op.secrets),
     "the write was sent but reading it back failed, so it is unverified; run `pulumi refresh`. ",
   );
   const missing = unapplied(schema, desired, after);
-  if (missing.length > 0) throw op.problem("unapplied", `device ${client.endpoint} accepted the write but did not apply: ${missing.join("; ")}`, client.endpoint);
+  // The device's values are quoted: scrub them, a device may put a password anywhere.
+  const quoted = scrubber(op.secrets)(missing.join("; "));
+  if (missing.length > 0) throw op.problem("unapplied", `device ${client.endpoint} accepted the write but did not apply: ${quoted}`, client.endpoint);
   return { ...inputs };
 }
 
 /** `create` adopts the account: read (proves reachability and credentials), write, read back. */
 export async function create(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials): Promise<{ id: string; outs: Props }> {
-  const outs = await new Operation("create (adopt)", schema).run(async (op) => {
+  const outs = await new Operation("create (adopt)", schema, secretsOf(schema, inputs)).run(async (op) => {
     const target = op.target(inputs, fallback);
-    const current = await op.step(readAccount(target.client, schema, target.path));
+    const current = await op.step(readAccount(target.client, schema, target.path, op.secrets));
     return apply(op, target, inputs, current);
   });
   return { id: idOf(schema, inputs), outs };
@@ -220,7 +247,7 @@ export async function create(schema: AccountSchema, inputs: Props, fallback: Fal
 /** `update` writes only when an account field changed; connection-only changes touch state alone. */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
   if (changedFields(schema, olds, news).length === 0) return { outs: { ...news } };
-  const outs = await new Operation("update", schema).run((op) => apply(op, op.target(news, fallback), news));
+  const outs = await new Operation("update", schema, secretsOf(schema, news, olds)).run((op) => apply(op, op.target(news, fallback), news));
   return { outs };
 }
 
@@ -229,9 +256,9 @@ export async function update(schema: AccountSchema, olds: Props, news: Props, fa
  * one from state, because the device only answers `WebPass`.
  */
 export async function read(schema: AccountSchema, id: string, props: Props, fallback: FallbackCredentials): Promise<{ id: string; props: Props; inputs: Props }> {
-  const onDevice = await new Operation("refresh", schema).run((op) => {
+  const onDevice = await new Operation("refresh", schema, secretsOf(schema, props)).run((op) => {
     const { client, path } = op.target(props, fallback);
-    return op.step(readAccount(client, schema, path));
+    return op.step(readAccount(client, schema, path, op.secrets));
   });
   const refreshed: Props = { ...props };
   for (const k of Object.keys(accountFields(schema, props))) {

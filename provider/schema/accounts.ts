@@ -21,6 +21,7 @@ import {
   Stun,
   Transport,
 } from "./rules";
+import { DeviceInteger, DeviceStun, DeviceText } from "./device-values";
 
 /** One field of an account. */
 export interface Field<C extends t.Mixed = t.Mixed, R extends boolean = boolean, W extends string = string, D extends t.Mixed = t.Mixed> {
@@ -30,7 +31,7 @@ export interface Field<C extends t.Mixed = t.Mixed, R extends boolean = boolean,
   readonly required: R;
   /** The device's JSON key. */
   readonly wire: W;
-  /** What the device answers for it; lenient on purpose: a device's own values are data, not input to refuse. */
+  /** What the device answers for it: lenient about meaning, strict about form (`device-values.ts`). */
   readonly onDevice: D;
   /** Applied by `check` when the user leaves the field out. */
   readonly default?: t.TypeOf<C>;
@@ -72,10 +73,9 @@ function settingsCodec<F extends Fields>(name: string, fields: F): t.Type<Settin
 }
 
 function wireCodec<F extends Fields>(name: string, fields: F): t.Type<WireOf<F>, WireOf<F>, unknown> {
-  return t.type(Object.fromEntries(Object.values(fields).map((f) => [f.wire, f.onDevice])), name) as unknown as t.Type<WireOf<F>, WireOf<F>, unknown>;
+  // Exact: keys the table does not know are dropped, so refresh copies nothing else into state.
+  return t.exact(t.type(Object.fromEntries(Object.values(fields).map((f) => [f.wire, f.onDevice]))), name) as unknown as t.Type<WireOf<F>, WireOf<F>, unknown>;
 }
-
-const DeviceStun = t.type({ ip: t.string, port: t.number });
 
 // ---- Main account: "Set device SIP settings" (shared/spec/000_671fca9b36b1bfba.txt) ----------------
 // Device JSON, GET /api/v1/device/sip/settings:
@@ -83,14 +83,14 @@ const DeviceStun = t.type({ ip: t.string, port: t.number });
 //  "stun":{"ip":"stun.l.google.com","port":19302},"registration_interval":50,"h264":102,"transport":"udp"}
 
 export const SIP_ACCOUNT_FIELDS = {
-  proxy: required(MainProxy, "proxy", t.string),
-  realm: required(HostPort, "realm", t.string),
-  user: required(SipUser, "user", t.string),
-  password: required(MainPassword, "password", t.string, { secret: true }),
+  proxy: required(MainProxy, "proxy", DeviceText),
+  realm: required(HostPort, "realm", DeviceText),
+  user: required(SipUser, "user", DeviceText),
+  password: required(MainPassword, "password", DeviceText, { secret: true }),
   stun: required(Stun, "stun", DeviceStun),
-  registrationInterval: optional(RegistrationInterval, "registration_interval", t.number),
-  h264: optional(H264, "h264", t.number, { default: H264_DEFAULT }),
-  transport: optional(Transport, "transport", t.string),
+  registrationInterval: optional(RegistrationInterval, "registration_interval", DeviceInteger),
+  h264: optional(H264, "h264", DeviceInteger, { default: H264_DEFAULT }),
+  transport: optional(Transport, "transport", DeviceText),
 } as const;
 
 /** The main account's settings as a program writes them (plain values; `SipAccountArgs` minus `device`). */
@@ -106,14 +106,14 @@ export type SipAccountWire = WireOf<typeof SIP_ACCOUNT_FIELDS>;
 //  "transport":"udp","user_id":"user126","registration_interval":30,"outbound":"sip.bas-ip.com"}
 
 export const SECOND_SIP_ACCOUNT_FIELDS = {
-  proxy: required(SipUriProxy, "proxy", t.string),
-  realm: required(HostPort, "realm", t.string),
-  user: required(SipUser, "user", t.string),
-  password: required(SecondPassword, "password", t.string, { secret: true }),
-  transport: optional(Transport, "transport", t.string),
-  userId: optional(SipUserId, "user_id", t.string),
-  registrationInterval: optional(RegistrationInterval, "registration_interval", t.number),
-  outbound: optional(OptionalHostPort, "outbound", t.string),
+  proxy: required(SipUriProxy, "proxy", DeviceText),
+  realm: required(HostPort, "realm", DeviceText),
+  user: required(SipUser, "user", DeviceText),
+  password: required(SecondPassword, "password", DeviceText, { secret: true }),
+  transport: optional(Transport, "transport", DeviceText),
+  userId: optional(SipUserId, "user_id", DeviceText),
+  registrationInterval: optional(RegistrationInterval, "registration_interval", DeviceInteger),
+  outbound: optional(OptionalHostPort, "outbound", DeviceText),
 } as const;
 
 /** The second account's settings as a program writes them (plain values; `SecondSipAccountArgs` minus `device`). */

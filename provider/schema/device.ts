@@ -5,19 +5,30 @@
 import * as t from "io-ts";
 import { integerIn, rule } from "./rules";
 
+// Scheme, then a host (name, IPv4 or [IPv6]) and an optional port: nothing the URL parser would
+// rewrite or move (upper-case scheme, `?`, `#`, a backslash, `%`, spaces, control characters) gets through,
+// so the endpoint is its URL's origin and every request goes exactly where the id says.
+const ENDPOINT_RE = /^https?:\/\/(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\/*$/;
+
 const isEndpoint = (s: string) => {
+  if (s.length > 300 || !ENDPOINT_RE.test(s)) return false;
   try {
-    const u = new URL(s);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && u.password === "" && u.search === "" && u.hash === "";
+    return new URL(s).pathname === "/";
   } catch {
     return false;
   }
 };
 
-/** `http://host[:port]` or `https://host[:port]`, no credentials, query or fragment. */
-export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:// or https:// URL without credentials, query or fragment");
+/** `http://host[:port]` or `https://host[:port]`, no credentials, path, query or fragment. */
+export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:// or https:// URL without credentials, path, query or fragment (host and optional port only)");
 
-const isApiPath = (s: string) => /^\/[A-Za-z0-9._~/-]*$/.test(s);
+// eslint-disable-next-line no-control-regex
+const hasControl = (s: string) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+
+/** Largest PEM bundle accepted as `caCertificate`. */
+export const MAX_CA_CERTIFICATE = 64 * 1024;
+
+const isApiPath = (s: string) => s.length <= 200 && /^\/[A-Za-z0-9._~/-]*$/.test(s);
 export const ApiPath = rule("ApiPath", t.string, isApiPath, "must be an absolute path such as /api/v1/device/sip/settings");
 
 /** Connection settings of a device (all but the admin password, which travels as a secret apart). */
@@ -25,9 +36,14 @@ export const DeviceConnection = t.intersection(
   [
     t.type({ endpoint: Endpoint }),
     t.partial({
-      username: rule("Username", t.string, (s) => s.length >= 1 && s.length <= 50, "must be 1 to 50 characters"),
+      username: rule("Username", t.string, (s) => s.length >= 1 && s.length <= 50 && !hasControl(s), "must be 1 to 50 characters without control characters"),
       insecureSkipVerify: t.boolean,
-      caCertificate: rule("CaCertificate", t.string, (s) => s.includes("-----BEGIN CERTIFICATE-----"), "must be a PEM certificate"),
+      caCertificate: rule(
+        "CaCertificate",
+        t.string,
+        (s) => s.length <= MAX_CA_CERTIFICATE && s.includes("-----BEGIN CERTIFICATE-----"),
+        `must be a PEM certificate of at most ${MAX_CA_CERTIFICATE} characters`,
+      ),
       timeoutMs: integerIn("TimeoutMs", 100, 600000),
       retries: integerIn("Retries", 0, 10),
       mainAccountPath: ApiPath,
@@ -39,7 +55,19 @@ export const DeviceConnection = t.intersection(
 export type DeviceConnection = t.TypeOf<typeof DeviceConnection>;
 
 /** Admin password of the web interface/API (the devices allow up to 16 ASCII characters; we do not narrow it). */
-export const AdminPassword = rule("AdminPassword", t.string, (s) => s.length >= 1 && s.length <= 64, "must be 1 to 64 characters");
+export const AdminPassword = rule("AdminPassword", t.string, (s) => s.length >= 1 && s.length <= 64 && !hasControl(s), "must be 1 to 64 characters without control characters");
+
+/**
+ * Rules across the connection's fields: TLS options with an `http://` endpoint would be silently
+ * ignored, so they are refused. Returns `[option, reason]` pairs.
+ */
+export function connectionProblems(device: Partial<DeviceConnection>): [string, string][] {
+  if (typeof device.endpoint !== "string" || !device.endpoint.startsWith("http://")) return [];
+  const problems: [string, string][] = [];
+  if (device.caCertificate !== undefined) problems.push(["caCertificate", "applies to https:// endpoints only; this endpoint is http://"]);
+  if (device.insecureSkipVerify === true) problems.push(["insecureSkipVerify", "applies to https:// endpoints only; this endpoint is http://"]);
+  return problems;
+}
 
 /**
  * The one source of the connection defaults. `DeviceArgs` and `ClientOptions` state them in TSDoc

@@ -52,3 +52,19 @@ export function parseFault(text: string): DeviceFault {
   }
   return { message: text.trim().slice(0, 200) };
 }
+
+/**
+ * Whether a body is one of the error envelopes: an object whose `error` is a string or an object.
+ * Success bodies (`{}`, the login answer, settings) never carry an `error` key.
+ */
+export function isErrorEnvelope(text: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const error = (body as Record<string, unknown>).error;
+  return typeof error === "string" || (typeof error === "object" && error !== null);
+}

@@ -5,7 +5,7 @@
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { AccountSchema } from "./accounts";
-import { AdminPassword, DeviceConnection } from "./device";
+import { AdminPassword, connectionProblems, DeviceConnection } from "./device";
 import { FieldFailure, report } from "./report";
 
 /** The sentinel Pulumi puts in place of a value that is not known yet (preview). */
@@ -73,6 +73,9 @@ export function validateAccountInputs(schema: AccountSchema, raw: Record<string,
   const withDefaults: Record<string, unknown> = { ...schema.defaults };
   for (const key of Object.keys(all)) if (raw[key] !== undefined) withDefaults[key] = raw[key];
   const failures = validateProps(all, withDefaults, "");
+  if (failures.length === 0 && isObject(withDefaults.device)) {
+    failures.push(...connectionProblems(withDefaults.device).map(([k, reason]) => ({ property: `device.${k}`, reason })));
+  }
   return failures.length > 0 ? E.left(failures) : E.right(withDefaults);
 }
 

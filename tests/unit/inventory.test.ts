@@ -118,7 +118,7 @@ describe("every problem names the file and line, the device and the field", () =
   test("a bad endpoint, by the resources' own rule", () => {
     const text = GOOD.replace("http://10.0.0.23", "ftp://10.0.0.23");
     expect(problemsOf(text)).toEqual([
-      `${at(text, "ftp://")}: device lobby-3: endpoint: must be an http:// or https:// URL without credentials, query or fragment, got "ftp://10.0.0.23"`,
+      `${at(text, "ftp://")}: device lobby-3: endpoint: must be an http:// or https:// URL without credentials, path, query or fragment (host and optional port only), got "ftp://10.0.0.23"`,
     ]);
   });
 

@@ -91,9 +91,9 @@ const OPTIONAL_HOST_PORT = 'must be "" or an IPv4 address or DNS name with an op
 const MAIN_PROXY = "must be an IPv4 address or DNS name with an optional sip: prefix and :port";
 const SIP_URI_PROXY = "must be sip: followed by an IPv4 address or DNS name with an optional :port";
 const TRANSPORT = 'must be one of "udp", "tcp", "tls"';
-const ENDPOINT = "must be an http:// or https:// URL without credentials, query or fragment";
+const ENDPOINT = "must be an http:// or https:// URL without credentials, path, query or fragment (host and optional port only)";
 const API_PATH = "must be an absolute path such as /api/v1/device/sip/settings";
-const ADMIN_PW = "must be 1 to 64 characters";
+const ADMIN_PW = "must be 1 to 64 characters without control characters";
 const REQUIRED = "is required";
 const integer = (min: number, max: number) => `must be an integer from ${min} to ${max}`;
 /** A non-secret field's message: the rule, then the rejected value as JSON. */
@@ -136,9 +136,9 @@ const BAD: Row[] = [
   row("second", "retries 1.5", { device: dev({ retries: 1.5 }) }, "device.retries", got(integer(0, 10), 1.5)),
   row("second", "secondAccountPath without leading slash", { device: dev({ secondAccountPath: "api/v1/second" }) }, "device.secondAccountPath", got(API_PATH, "api/v1/second")),
   row("main", "mainAccountPath with a space", { device: dev({ mainAccountPath: "/api v1" }) }, "device.mainAccountPath", got(API_PATH, "/api v1")),
-  row("main", "username empty", { device: dev({ username: "" }) }, "device.username", got("must be 1 to 50 characters", "")),
-  row("second", "username 51 chars", { device: dev({ username: "u".repeat(51) }) }, "device.username", got("must be 1 to 50 characters", "u".repeat(51))),
-  row("main", "caCertificate not PEM", { device: dev({ caCertificate: "abc" }) }, "device.caCertificate", got("must be a PEM certificate", "abc")),
+  row("main", "username empty", { device: dev({ username: "" }) }, "device.username", got("must be 1 to 50 characters without control characters", "")),
+  row("second", "username 51 chars", { device: dev({ username: "u".repeat(51) }) }, "device.username", got("must be 1 to 50 characters without control characters", "u".repeat(51))),
+  row("main", "caCertificate not PEM", { device: dev({ caCertificate: "abc" }) }, "device.caCertificate", got("must be a PEM certificate of at most 65536 characters", "abc")),
   row("main", "insecureSkipVerify a string", { device: dev({ insecureSkipVerify: "yes" }) }, "device.insecureSkipVerify", got("must be true or false", "yes")),
   row("main", "devicePassword empty", { devicePassword: "" }, "devicePassword", ADMIN_PW),
   row("second", "devicePassword 65 chars", { devicePassword: "P".repeat(65) }, "devicePassword", ADMIN_PW),
