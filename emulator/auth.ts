@@ -19,7 +19,10 @@ export function loginProblem(query: Record<string, string>, creds: Credentials):
   return undefined;
 }
 
-/** Issued tokens and their expiry. Every login issues a new token; older ones stay valid until they expire. */
+/** Tokens a device holds at once; past that, expired ones go first, then the oldest. */
+export const MAX_TOKENS = 1000;
+
+/** Issued tokens and their expiry. Every login issues a new token; older ones stay valid until they expire or are evicted. */
 export class Tokens {
   private readonly expiry = new Map<string, number>();
 
@@ -27,8 +30,24 @@ export class Tokens {
 
   issue(): string {
     const token = crypto.randomBytes(20).toString("hex");
+    if (this.expiry.size >= MAX_TOKENS) this.evict();
     this.expiry.set(token, Date.now() + this.ttlMs);
     return token;
+  }
+
+  /** Number of tokens held (tests read it). */
+  get size(): number {
+    return this.expiry.size;
+  }
+
+  private evict(): void {
+    const now = Date.now();
+    for (const [t, expires] of this.expiry) if (expires <= now) this.expiry.delete(t);
+    // A Map iterates in insertion order: the first keys are the oldest logins.
+    for (const t of this.expiry.keys()) {
+      if (this.expiry.size < MAX_TOKENS) break;
+      this.expiry.delete(t);
+    }
   }
 
   /** The valid token of an `Authorization: Bearer` header; undefined if missing, unknown or expired. */

@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { DEFAULT_SECOND_ACCOUNT_PATH, startEmulator, type EmulatorOptions } from "./index";
+import { MAX_LATENCY_MS } from "./faults";
+import { accountPathProblem } from "./server";
 
 const USAGE = `Usage: basip-emulator [options]
 
@@ -62,11 +64,18 @@ function options(argv: string[]): { opts: EmulatorOptions; help: boolean } {
     throw new UsageError((err as Error).message);
   }
   if ((v["tls-cert"] === undefined) !== (v["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
-  const ttl = int("token-ttl", v["token-ttl"], 1);
-  const latencyMs = int("latency", v.latency, 0);
+  // Upper bounds keep every value inside what timers and ports can hold: nothing is silently changed.
+  const ttl = int("token-ttl", v["token-ttl"], 1, 365 * 24 * 3600);
+  const latencyMs = int("latency", v.latency, 0, MAX_LATENCY_MS);
+  const port = int("port", v.port, 0, 65535) ?? 8080;
+  const devices = int("devices", v.devices, 1, 10_000);
+  if (port !== 0 && port + (devices ?? 1) - 1 > 65535) throw new UsageError(`--port ${port} with --devices ${devices} passes port 65535`);
+  const secondPath = v["second-path"];
+  const pathError = secondPath === undefined ? undefined : accountPathProblem(secondPath);
+  if (pathError !== undefined) throw new UsageError(`--second-path ${pathError}`);
   const opts: EmulatorOptions = {
-    port: int("port", v.port, 0, 65535) ?? 8080,
-    devices: int("devices", v.devices, 1),
+    port,
+    devices,
     host: v.host,
     username: v.username,
     password: v.password,

@@ -4,6 +4,7 @@
  * anything else under the prefix is 404.
  */
 import type { AccountStates } from "./accounts";
+import { latencyProblem } from "./faults";
 import { maskedStates } from "./state";
 import type { EmulatedDevice, FaultOptions } from "./types";
 import { isPlainObject } from "./validation";
@@ -31,6 +32,8 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
   },
   "POST /__emulator/faults": (req, dev) => {
     if (!isPlainObject(req.body)) return json(400, { error: "Wrong JSON body" });
+    const latency = req.body.latencyMs === undefined ? undefined : latencyProblem(req.body.latencyMs as number);
+    if (latency !== undefined) return json(400, { error: latency });
     dev.injectFaults(req.body as Partial<FaultOptions>);
     return json(200, dev.faults);
   },

@@ -13,7 +13,17 @@ import { dispatch, type DeviceContext, type Route } from "./routes";
 import { initialStates } from "./state";
 import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions, type RecordedRequest } from "./types";
 import { isPlainObject } from "./validation";
-import { send, readRequest, type DeviceRequest } from "./wire";
+import { MAX_REQUEST_BYTES, send, readRequest, type DeviceRequest } from "./wire";
+
+/** Entries a device's request log keeps; older ones are dropped first. */
+export const MAX_REQUEST_LOG = 10_000;
+
+/** What the log keeps of a body: masked JSON, or only the size of anything else (it may hold a password in any form). */
+function bodyForLog(req: DeviceRequest): unknown {
+  if (req.tooLarge) return `[over ${MAX_REQUEST_BYTES} bytes, not read]`;
+  if (req.raw.length === 0) return undefined;
+  return req.bodyIsJson ? maskDeep(req.body) : `[not JSON, ${Buffer.byteLength(req.raw)} bytes, not kept]`;
+}
 
 /** Everything one device is built from; the factory resolves defaults. */
 export interface DeviceConfig {
@@ -129,6 +139,12 @@ export class Device implements EmulatedDevice, DeviceContext {
   private async onRequest(incoming: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = Date.now();
     const req = await readRequest(incoming);
+    if (req.tooLarge) {
+      // Answered at once; the connection closes so the rest of the upload is not read.
+      send(res, { status: 413, body: JSON.stringify({ error: "Request body too large" }), headers: { Connection: "close" } });
+      this.record(req, { at, status: 413, webPass: false, kind: "other" });
+      return;
+    }
     if (req.path.startsWith(CONTROL_PREFIX)) {
       send(res, control(req, this));
       return;
@@ -170,11 +186,12 @@ export class Device implements EmulatedDevice, DeviceContext {
   }
 
   private record(req: DeviceRequest, r: Pick<RecordedRequest, "at" | "status" | "kind"> & { webPass: boolean; account?: AccountKey }): void {
+    if (this.requests.length >= MAX_REQUEST_LOG) this.requests.shift();
     this.requests.push({
       method: req.method,
       path: req.path,
       query: maskQuery(req.query),
-      body: req.raw.length === 0 ? undefined : req.bodyIsJson ? maskDeep(req.body) : req.raw,
+      body: bodyForLog(req),
       status: r.status,
       at: r.at,
       receivedWebPass: r.webPass,

@@ -14,6 +14,14 @@ export const DEFAULT_FAULTS: FaultOptions = {
   hangNext: 0,
 };
 
+/** Longest latency accepted: Node timers silently turn anything past 2^31-1 ms into 1 ms. */
+export const MAX_LATENCY_MS = 600_000;
+
+/** Why a latency is unusable, or undefined. */
+export function latencyProblem(ms: number): string | undefined {
+  return Number.isInteger(ms) && ms >= 0 && ms <= MAX_LATENCY_MS ? undefined : `latency must be an integer from 0 to ${MAX_LATENCY_MS} ms, got ${ms}`;
+}
+
 /** What a faulted request gets instead of its answer. */
 export type FaultAction = { kind: "reset" } | { kind: "hang" } | { kind: "fail"; status: number };
 

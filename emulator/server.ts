@@ -8,9 +8,16 @@
  */
 import { ACCOUNTS, ACCOUNT_KEYS, type AccountKey } from "./accounts";
 import { Device } from "./device";
-import { DEFAULT_FAULTS } from "./faults";
+import { DEFAULT_FAULTS, latencyProblem } from "./faults";
 import { deviceRoutes } from "./routes";
 import { DEFAULT_TOKEN_TTL_MS, type EmulatedDevice, type Emulator, type EmulatorOptions, type FaultOptions } from "./types";
+
+/** Why an account path is unusable, or undefined: absolute, plain segments, no `.` or `..`. */
+export function accountPathProblem(p: string): string | undefined {
+  const segments = p.split("/").slice(1);
+  const plain = p.startsWith("/") && p.length <= 200 && segments.every((s) => /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/.test(s) && s !== "." && s !== "..");
+  return plain ? undefined : `must be an absolute path of plain segments (letters, digits, . _ ~ -; no . or .. segment), got ${JSON.stringify(p.slice(0, 80))}`;
+}
 
 /** Each account's path: its table default unless the account's path option is set. */
 function accountPaths(opts: EmulatorOptions): Record<AccountKey, string> {
@@ -31,6 +38,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`devices must be a positive integer, got ${count}`);
   const basePort = opts.port ?? 0;
   const faults: FaultOptions = { ...DEFAULT_FAULTS, ...opts.faults };
+  const latency = latencyProblem(faults.latencyMs);
+  if (latency !== undefined) throw new RangeError(latency);
+  const pathError = opts.secondAccountPath === undefined ? undefined : accountPathProblem(opts.secondAccountPath);
+  if (pathError !== undefined) throw new RangeError(`secondAccountPath ${pathError}`);
   const routes = deviceRoutes(accountPaths(opts));
   const devices: Device[] = [];
   for (let i = 0; i < count; i++) {

@@ -58,14 +58,17 @@ export interface EmulatorOptions {
 /** What a request was, as {@link EmulatedDevice.counts} counts it. */
 export type RequestKind = "login" | "logout" | "info" | "read" | "write" | "other";
 
-/** One entry of a device's request log. Secrets are masked. */
+/** One entry of a device's request log (the last 10000 are kept). Secrets are masked. */
 export interface RecordedRequest {
   method: string;
   /** Path without the query string. */
   path: string;
   /** Query parameters; `password` and `token` masked. */
   query: Record<string, string>;
-  /** Parsed JSON body with every `password` masked, the raw text if it is not JSON, or undefined if empty. */
+  /**
+   * Parsed JSON body with every `password` masked, or undefined if empty. Any other body is not kept
+   * (it may hold a password in any form): `"[not JSON, N bytes, not kept]"`, or `"[over 65536 bytes, not read]"`.
+   */
   body: unknown;
   /** Status sent; 0 when the request was reset or left hanging. */
   status: number;

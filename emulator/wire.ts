@@ -1,6 +1,9 @@
 /** HTTP in and out: the parsed request handlers see, and the reply they return. */
 import type * as http from "http";
 
+/** Largest request body read; a device's account POST is a few hundred bytes. Larger ones get 413. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
 /** A request as route handlers see it. */
 export interface DeviceRequest {
   method: string;
@@ -13,6 +16,8 @@ export interface DeviceRequest {
   /** Parsed JSON body; undefined when {@link raw} is empty or not JSON. */
   body: unknown;
   bodyIsJson: boolean;
+  /** The body passed {@link MAX_REQUEST_BYTES}; nothing of it was kept. */
+  tooLarge: boolean;
 }
 
 /** An answer to send. */
@@ -27,13 +32,27 @@ export function json(status: number, value: unknown, headers?: Record<string, st
   return { status, body: JSON.stringify(value), headers };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The body text, or `tooLarge` as soon as it passes the limit (the rest is drained unread). */
+function readBody(req: http.IncomingMessage): Promise<{ raw: string; tooLarge: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    let size = 0;
+    let done = false;
+    const finish = (tooLarge: boolean) => {
+      if (done) return;
+      done = true;
+      resolve({ raw: tooLarge ? "" : Buffer.concat(chunks).toString("utf8"), tooLarge });
+    };
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) {
+        chunks.length = 0;
+        finish(true);
+      } else if (!done) chunks.push(c);
+    });
+    req.on("end", () => finish(false));
     // An aborted upload still gets handled; the answer then goes nowhere.
-    req.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => finish(size > MAX_REQUEST_BYTES));
   });
 }
 
@@ -41,7 +60,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function readRequest(req: http.IncomingMessage): Promise<DeviceRequest> {
   const url = new URL(req.url ?? "/", "http://device");
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-  const raw = await readBody(req);
+  const { raw, tooLarge } = await readBody(req);
   let body: unknown;
   let bodyIsJson = false;
   if (raw.length > 0) {
@@ -60,6 +79,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<DeviceRequ
     raw,
     body,
     bodyIsJson,
+    tooLarge,
   };
 }
 
