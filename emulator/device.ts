@@ -15,7 +15,7 @@ import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions,
 import { isPlainObject } from "./validation";
 import { MAX_REQUEST_BYTES, send, readRequest, type DeviceRequest } from "./wire";
 
-/** Entries a device's request log keeps; older ones are dropped first. */
+/** Entries a device's request log keeps by default; older ones are dropped first. */
 export const MAX_REQUEST_LOG = 10_000;
 
 /** What the log keeps of a body: masked JSON, or only the size of anything else (it may hold a password in any form). */
@@ -39,6 +39,8 @@ export interface DeviceConfig {
   faults: FaultOptions;
   log?: (line: string) => void;
   seed?: EmulatorOptions["seed"];
+  /** Default {@link MAX_REQUEST_LOG}. */
+  requestLogLimit?: number;
 }
 
 export class Device implements EmulatedDevice, DeviceContext {
@@ -186,7 +188,7 @@ export class Device implements EmulatedDevice, DeviceContext {
   }
 
   private record(req: DeviceRequest, r: Pick<RecordedRequest, "at" | "status" | "kind"> & { webPass: boolean; account?: AccountKey }): void {
-    if (this.requests.length >= MAX_REQUEST_LOG) this.requests.shift();
+    if (this.requests.length >= (this.cfg.requestLogLimit ?? MAX_REQUEST_LOG)) this.requests.shift();
     this.requests.push({
       method: req.method,
       path: req.path,

@@ -57,6 +57,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         faults,
         log: opts.log,
         seed: opts.seed,
+        requestLogLimit: opts.requestLogLimit,
       }),
     );
   }

@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Initial faults for every device. */
   faults?: Partial<FaultOptions>;
+  /** Entries each device's request log keeps, oldest dropped first; default 10000 (a long-running emulator stays bounded). */
+  requestLogLimit?: number;
   /** Receives one masked line per request. */
   log?: (line: string) => void;
   /** Initial account state, merged over the factory defaults (object fields such as `stun` one level deep). */

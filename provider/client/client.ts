@@ -19,7 +19,7 @@ import { formatFailures, report } from "../schema/report";
 import { WEB_PASS } from "../schema/rules";
 import { MAX_ANSWER_BYTES, readBounded, TooLarge } from "./body";
 import { DeviceError, DeviceErrorInit } from "./errors";
-import { Gate, gateFor } from "./gate";
+import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
 import { redactUrl } from "./redact";
 import { deviceText, Scrub, scrubber } from "./scrub";
 
@@ -115,8 +115,8 @@ export class DeviceClient {
     };
     // Keep-alive: embedded web servers are slow to accept; reusing one socket saves a handshake per call.
     this.agent = this.endpoint.startsWith("https:")
-      ? new https.Agent({ keepAlive: true, rejectUnauthorized: !this.opts.insecureSkipVerify, ca: this.opts.caCertificate })
-      : new http.Agent({ keepAlive: true });
+      ? new https.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE, rejectUnauthorized: !this.opts.insecureSkipVerify, ca: this.opts.caCertificate })
+      : new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE });
     this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
     this.gate = gateFor(this.endpoint);
   }
