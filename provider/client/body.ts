@@ -33,3 +33,26 @@ export async function readBounded(body: Body | null | undefined, limit = MAX_ANS
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** Deepest JSON nesting accepted in an answer; device answers nest two levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The deepest nesting of `[`/`{` in a text, outside strings. Checked before the answer is parsed
+ * and printed: `JSON.parse` takes 200000 levels, but printing or walking them overflows the stack.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) max = Math.max(max, ++depth);
+    else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return max;
+}

@@ -17,7 +17,7 @@ import { DEVICE_DEFAULTS, normalizeEndpoint } from "../schema/device";
 import { DeviceFault, LoginResponse, isErrorEnvelope, parseFault } from "../schema/envelopes";
 import { formatFailures, report } from "../schema/report";
 import { WEB_PASS } from "../schema/rules";
-import { MAX_ANSWER_BYTES, readBounded, TooLarge } from "./body";
+import { jsonDepth, MAX_ANSWER_BYTES, MAX_JSON_DEPTH, readBounded, TooLarge } from "./body";
 import { DeviceError, DeviceErrorInit } from "./errors";
 import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
 import { redactUrl } from "./redact";
@@ -72,8 +72,9 @@ interface Call {
 const TOKEN_RE = /^[A-Za-z0-9._~+/-]{1,512}=*$/;
 const TOKEN_RULE = "1 to 512 characters from A-Z a-z 0-9 - . _ ~ + / (then =)";
 
-/** Tokens of past logins kept for scrubbing (a device may echo an older one). */
+/** Tokens of past logins, and secrets passed by callers, kept for scrubbing (a device may echo an older one). */
 const TOKENS_REMEMBERED = 8;
+const SECRETS_REMEMBERED = 64;
 
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
@@ -89,6 +90,8 @@ interface Credentials {
   token?: string;
   pendingLogin?: Promise<string>;
   readonly tokens: string[];
+  /** Secrets callers passed recently: a login started by one call scrubs that call's SIP password too. */
+  readonly passed: string[];
 }
 const credentials = new WeakMap<DeviceClient, Credentials>();
 
@@ -105,7 +108,7 @@ export class DeviceClient {
   constructor(options: ClientOptions) {
     this.endpoint = normalizeEndpoint(options.endpoint);
     this.username = options.username;
-    credentials.set(this, { password: options.password, hash: md5(options.password), tokens: [] });
+    credentials.set(this, { password: options.password, hash: md5(options.password), tokens: [], passed: [] });
     this.opts = {
       timeoutMs: options.timeoutMs ?? DEVICE_DEFAULTS.timeoutMs,
       retries: options.retries ?? DEVICE_DEFAULTS.retries,
@@ -138,6 +141,7 @@ export class DeviceClient {
   /** `GET path`, decoded with `codec`; authenticated. `secrets` are scrubbed from any message. */
   get<A>(operation: string, path: string, codec: t.Decoder<unknown, A>, secrets: readonly string[] = []): Promise<A> {
     const call: Call = { operation, method: "GET", path, secrets };
+    this.remember(secrets);
     return this.authed(call).then((a) => this.decode(call, a, codec));
   }
 
@@ -149,6 +153,7 @@ export class DeviceClient {
     }
     const password = typeof body.password === "string" ? [body.password] : [];
     const call: Call = { operation, method: "POST", path, body: JSON.stringify(body), secrets: [...secrets, ...password] };
+    this.remember(call.secrets);
     await this.authed(call);
   }
 
@@ -164,6 +169,12 @@ export class DeviceClient {
     return creds.pendingLogin;
   }
 
+  private remember(secrets: readonly string[]): void {
+    const { passed } = this.creds();
+    for (const s of secrets) if (!passed.includes(s)) passed.push(s);
+    if (passed.length > SECRETS_REMEMBERED) passed.splice(0, passed.length - SECRETS_REMEMBERED);
+  }
+
   private creds(): Credentials {
     return credentials.get(this) as Credentials;
   }
@@ -171,7 +182,7 @@ export class DeviceClient {
   /** Every secret this client knows, plus the call's own. */
   private scrubFor(call: Call): Scrub {
     const c = this.creds();
-    return scrubber([c.password, c.hash, c.token, ...c.tokens, ...call.secrets]);
+    return scrubber([c.password, c.hash, c.token, ...c.tokens, ...c.passed, ...call.secrets]);
   }
 
   /** A `DeviceError` for this call, with every piece of device text scrubbed, cleaned and capped. */
@@ -275,6 +286,7 @@ export class DeviceClient {
     } finally {
       clearTimeout(timer);
     }
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw fail({ kind: "protocol", detail: `answered JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
     if (res.status < 200 || res.status >= 300) throw fail({ kind: "http", status: res.status, fault: parseFault(text) });
     // Some firmware answers 200 with an error envelope; the write was not applied.
     if (isErrorEnvelope(text)) throw fail({ kind: "http", status: res.status, fault: parseFault(text) });
