@@ -1,7 +1,15 @@
 /** Unit tests run on the TypeScript sources; e2e tests drive the real Pulumi CLI against the emulator. */
-const common = { preset: "ts-jest", testEnvironment: "node", transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] } };
+// The secret sweep's directory is fixed here, in the main process, before any worker starts.
+require("./tests/sweep/dir").sweepDir();
+const common = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
+  // Records every text and secret of each test file for the secret sweep (tests/sweep).
+  setupFilesAfterEnv: ["<rootDir>/tests/sweep/record.ts"],
+};
 module.exports = {
-  reporters: ["default", "<rootDir>/tests/summary-reporter.js"],
+  reporters: ["default", "<rootDir>/tests/summary-reporter.js", "<rootDir>/tests/sweep/reporter.js"],
   projects: [
     // Unit tests import the package by name from its sources, so they never read a stale dist/.
     {
