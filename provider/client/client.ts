@@ -202,7 +202,8 @@ export class DeviceClient {
   private async doLogin(): Promise<string> {
     const creds = this.creds();
     const query = new URLSearchParams({ username: this.username, password: creds.hash });
-    const call: Call = { operation: `log in as ${this.username}`, method: "GET", path: `/api/v1/login?${query.toString()}`, secrets: [] };
+    // The username may come from config or environment unchecked: no control character reaches a message.
+    const call: Call = { operation: `log in as ${deviceText(this.username, 50)}`, method: "GET", path: `/api/v1/login?${query.toString()}`, secrets: [] };
     this.stats.logins++;
     const answer = await this.withRetries(call, undefined);
     const { token } = this.decode(call, answer, LoginResponse);

@@ -1,6 +1,7 @@
 /**
  * One client per device and credentials per process, so every resource of a device shares one token
- * (one login per device per `pulumi up`, no login race between a device's two accounts).
+ * (one login per device per `pulumi up`, no login race between a device's two accounts). Clients of
+ * one device with different options still share its in-flight cap (`gate.ts`).
  */
 import { createHash } from "crypto";
 import { normalizeEndpoint } from "../schema/device";
