@@ -5,7 +5,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ACCOUNTS, AccountKind } from "../schema/accounts";
+import { ResourceError } from "../client/errors";
+import { DUPLICATE_INPUT, duplicateFailure } from "./guards";
+import { quietly } from "./host-console";
 import * as lifecycle from "./lifecycle";
+import { recordWrite, wasWritten } from "./run-ledger";
 
 let stackConfig: lifecycle.FallbackCredentials = {};
 
@@ -24,19 +28,44 @@ function fallback(): lifecycle.FallbackCredentials {
 
 type Props = Record<string, unknown>;
 
+/** The failure of a second resource writing account `id` in this run (see `run-ledger.ts`). */
+function duplicateWrite(step: string, title: string, id: string): ResourceError {
+  const operation = `${step} ${title}`;
+  return new ResourceError(
+    `${operation}: another resource of this stack already wrote ${id} in this run; one device account must be managed by exactly one resource (two resources with the same device endpoint?)`,
+    { kind: "config", operation, device: id.split("#")[0] },
+  );
+}
+
 /** The provider implementation of one account type. */
 export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider {
   const schema = ACCOUNTS[kind];
   return {
-    check: async (_olds: Props, news: Props) => lifecycle.check(schema, news),
-    diff: async (_id: string, olds: Props, news: Props) => lifecycle.diff(schema, olds, news),
-    create: (inputs: Props) => lifecycle.create(schema, inputs, fallback()),
-    read: (id: string, props: Props) => lifecycle.read(schema, id, props, fallback()),
-    update: (_id: string, olds: Props, news: Props) => lifecycle.update(schema, olds, news, fallback()),
-    // A device account cannot be removed: forget it. The device keeps its settings (see README, Delete).
-    delete: async (id: string) => {
-      process.stderr.write(`basip: ${id} removed from the stack; the device keeps its ${schema.title} settings unchanged\n`);
+    check: (_olds: Props, news: Props) =>
+      quietly(async () => {
+        const { [DUPLICATE_INPUT]: _duplicate, ...inputs } = news;
+        const duplicate = duplicateFailure(news);
+        return duplicate === undefined ? lifecycle.check(schema, inputs) : { inputs, failures: [duplicate] };
+      }),
+    diff: (_id: string, olds: Props, news: Props) => quietly(async () => lifecycle.diff(schema, olds, news)),
+    create: async (inputs: Props) => {
+      const id = lifecycle.idOf(schema, inputs);
+      if (!recordWrite(id)) throw duplicateWrite("create (adopt)", schema.title, id);
+      return lifecycle.create(schema, inputs, fallback());
     },
+    read: (id: string, props: Props) => quietly(() => lifecycle.read(schema, id, props, fallback())),
+    update: async (id: string, olds: Props, news: Props) => {
+      if (!recordWrite(id)) throw duplicateWrite("update", schema.title, id);
+      return lifecycle.update(schema, olds, news, fallback());
+    },
+    // A device account cannot be removed: forget it. The device keeps its settings (see README, Delete).
+    delete: (id: string) =>
+      quietly(async () => {
+        const line = wasWritten(id)
+          ? `basip: ${id}: this resource left the stack; another resource of this stack took the ${schema.title} over in this run (renamed without an alias, or replaced); the device is unchanged`
+          : `basip: ${id} removed from the stack; the device keeps its ${schema.title} settings unchanged`;
+        process.stderr.write(`${line}\n`);
+      }),
   };
 }
 

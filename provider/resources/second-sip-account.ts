@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secondSipAccountProvider } from "./dynamic";
 import { SECOND_SIP_ACCOUNT, SecondSipAccountSettings } from "../schema/accounts";
-import { accountInputs, DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
+import { guardedInputs } from "./guards";
+import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
 
 /** Arguments of a {@link SecondSipAccount}. Rules are checked at preview, before any device request. */
 export interface SecondSipAccountArgs {
@@ -53,7 +54,7 @@ export class SecondSipAccount extends pulumi.dynamic.Resource {
     super(
       secondSipAccountProvider,
       name,
-      accountInputs(SECOND_SIP_ACCOUNT, args),
+      guardedInputs("SecondSipAccount", name, SECOND_SIP_ACCOUNT, args, opts),
       withSecretOutputs(SECOND_SIP_ACCOUNT, opts),
       "basip",
       "SecondSipAccount",

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sipAccountProvider } from "./dynamic";
 import { SIP_ACCOUNT, SipAccountSettings } from "../schema/accounts";
-import { accountInputs, DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
+import { guardedInputs } from "./guards";
+import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
 
 /** Arguments of a {@link SipAccount}. Rules are checked at preview, before any device request. */
 export interface SipAccountArgs {
@@ -63,7 +64,7 @@ export class SipAccount extends pulumi.dynamic.Resource {
     super(
       sipAccountProvider,
       name,
-      accountInputs(SIP_ACCOUNT, args),
+      guardedInputs("SipAccount", name, SIP_ACCOUNT, args, opts),
       withSecretOutputs(SIP_ACCOUNT, opts),
       "basip",
       "SipAccount",
