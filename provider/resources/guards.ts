@@ -44,6 +44,18 @@ export function claim(claims: Claims, id: string, label: string): string | undef
   );
 }
 
+/**
+ * One key per device however its endpoint is spelled: `HTTP://Panel:80/` and `http://panel` are one
+ * device. A value that is no URL is left to `check` to refuse; it keys as written.
+ */
+export function deviceKey(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return normalizeEndpoint(endpoint);
+  }
+}
+
 // Keyed by the run's root stack resource: a program run by the Automation API runs many times in one
 // process (each run has its own stack resource), and a plain `pulumi up` runs once.
 const runs = new WeakMap<object, Claims>();
@@ -71,7 +83,7 @@ export const DUPLICATE_INPUT = "__basipDuplicate";
 export function claimAccount(label: string, schema: AccountSchema, device: pulumi.Input<DeviceArgs>): pulumi.Input<string | undefined> {
   const claims = claimsOfThisRun();
   if (claims === undefined) return undefined;
-  const check = (endpoint: unknown) => (typeof endpoint === "string" ? claim(claims, `${normalizeEndpoint(endpoint)}#${schema.idSuffix}`, label) : undefined);
+  const check = (endpoint: unknown) => (typeof endpoint === "string" ? claim(claims, `${deviceKey(endpoint)}#${schema.idSuffix}`, label) : undefined);
   if (pulumi.Output.isInstance(device) || device instanceof Promise) return pulumi.output(device).apply((d) => check(d.endpoint));
   const endpoint = (device as DeviceArgs).endpoint;
   return typeof endpoint === "string" ? check(endpoint) : pulumi.output(endpoint).apply(check);

@@ -280,3 +280,66 @@ test("rename without an alias: the delete says another resource took the account
     ts.dispose();
   }
 });
+
+describe("the resource options of README's table, through the engine", () => {
+  const spec = { name: "gate", user: "1001", interval: 300, opts: {} as pulumi.CustomResourceOptions, declared: true };
+  let ts: TestStack;
+  const dev = () => emu.device(0);
+  const urn = (name: string) => `urn:pulumi:options::basip-e2e::pulumi-nodejs:dynamic/basip:SipAccount::${name}`;
+  beforeAll(async () => {
+    const program = async () => {
+      if (spec.declared) new SipAccount(spec.name, { device: deviceOf(dev()), ...base, user: spec.user, registrationInterval: spec.interval }, spec.opts);
+    };
+    ts = await newStack("options", program, ADMIN);
+    await ts.stack.up();
+  });
+  afterAll(() => ts?.dispose());
+
+  test("ignoreChanges: an ignored field's change is not applied", async () => {
+    Object.assign(spec, { interval: 600, opts: { ignoreChanges: ["registrationInterval"] } });
+    clearAll();
+    expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 2 });
+    expect(dev().main.registration_interval).toBe(300);
+    expect(dev().counts().write).toBe(0);
+    Object.assign(spec, { interval: 300, opts: {} });
+  });
+
+  test("replaceOnChanges is not honoured (the change updates in place); up --replace is the way to force a replace", async () => {
+    Object.assign(spec, { user: "1002", opts: { replaceOnChanges: ["user"] } });
+    expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 1, update: 1 });
+    expect(dev().main.user).toBe("1002");
+    spec.opts = {};
+    clearAll();
+    dev().main.password = "changed-on-the-device";
+    expect((await ts.stack.up({ replace: [urn("gate")] })).summary.resourceChanges).toEqual({ same: 1, replace: 1 });
+    expect(dev().main.password).toBe(base.password);
+    expect(dev().counts().write).toBe(1);
+  });
+
+  test("aliases: a rename with an alias touches neither the stack's accounts nor the device", async () => {
+    Object.assign(spec, { name: "main-gate", opts: { aliases: [{ name: "gate" }] } });
+    clearAll();
+    expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 2 });
+    expect(dev().counts().total).toBe(0);
+  });
+
+  test("protect: removing a protected account fails and leaves it in the stack", async () => {
+    spec.opts = { aliases: [{ name: "gate" }], protect: true };
+    await ts.stack.up();
+    spec.declared = false;
+    expect(await failureOf(ts.stack.up())).toContain("protect");
+    spec.declared = true;
+    spec.opts = { protect: false };
+    expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 2 });
+  });
+
+  test("retainOnDelete: the account leaves the stack without the provider's delete", async () => {
+    spec.opts = { retainOnDelete: true };
+    await ts.stack.up();
+    spec.declared = false;
+    const run = recorder();
+    expect((await ts.stack.up({ onEvent: run.onEvent })).summary.resourceChanges).toEqual({ same: 1, delete: 1 });
+    expect(run.seen.map((d) => d.message).join("\n")).not.toContain("basip:");
+    expect(dev().main.user).toBe("1002");
+  });
+});
