@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountSchema } from "../schema/accounts";
-import { normalizeEndpoint } from "../schema/device";
 import { accountInputs, type DeviceArgs } from "./device-args";
+import { claim, Claims, deviceKey, DUPLICATE_INPUT } from "./duplicates";
 
 /** `SipAccount "lobby"`: how messages name a resource. */
 export const labelOf = (className: string, name: string): string => `${className} "${name}"`;
@@ -28,34 +28,6 @@ export function refuseImport(label: string, opts: pulumi.CustomResourceOptions |
   );
 }
 
-/** Account id -> label of the resource that declared it, per run. */
-export type Claims = Map<string, string>;
-
-/** The problem with `label` declaring account `id`, if another resource of the run already did. */
-export function claim(claims: Claims, id: string, label: string): string | undefined {
-  const holder = claims.get(id);
-  if (holder === undefined) {
-    claims.set(id, label);
-    return undefined;
-  }
-  return (
-    `${label} and ${holder} both manage ${id}: one device account must be managed by exactly one resource, ` +
-    `otherwise each up overwrites the other's values. Remove one of them, or point it at another device's endpoint`
-  );
-}
-
-/**
- * One key per device however its endpoint is spelled: `HTTP://Panel:80/` and `http://panel` are one
- * device. A value that is no URL is left to `check` to refuse; it keys as written.
- */
-export function deviceKey(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return normalizeEndpoint(endpoint);
-  }
-}
-
 // Keyed by the run's root stack resource: a program run by the Automation API runs many times in one
 // process (each run has its own stack resource), and a plain `pulumi up` runs once.
 const runs = new WeakMap<object, Claims>();
@@ -67,12 +39,6 @@ function claimsOfThisRun(): Claims | undefined {
   if (claims === undefined) runs.set(stack, (claims = new Map()));
   return claims;
 }
-
-/**
- * The provider input that carries a duplicate's problem to `check` (see `duplicateFailure`). Absent
- * (undefined, so never stored) when the resource is the first to declare its account.
- */
-export const DUPLICATE_INPUT = "__basipDuplicate";
 
 /**
  * Claims the device account of `device` for `label` in this run: the problem if another resource of
@@ -87,12 +53,6 @@ export function claimAccount(label: string, schema: AccountSchema, device: pulum
   if (pulumi.Output.isInstance(device) || device instanceof Promise) return pulumi.output(device).apply((d) => check(d.endpoint));
   const endpoint = (device as DeviceArgs).endpoint;
   return typeof endpoint === "string" ? check(endpoint) : pulumi.output(endpoint).apply(check);
-}
-
-/** `check`'s failure for a resource whose inputs carry a duplicate's problem. */
-export function duplicateFailure(news: Record<string, unknown>): { property: string; reason: string } | undefined {
-  const problem = news[DUPLICATE_INPUT];
-  return typeof problem === "string" && problem.includes(" both manage ") ? { property: "device.endpoint", reason: problem } : undefined;
 }
 
 /**

@@ -90,11 +90,13 @@ describe("one device account, one resource", () => {
     const up = recorder();
     expect(await failureOf(ts.stack.up({ onEvent: up.onEvent }))).toContain("Remove one of them, or point it at another device's endpoint");
     expectOneCleanLine(up.seen, message);
-    // The first resource was applied, the second never reached the device.
-    expect(dev.main.user).toBe("3001");
-    expect(dev.counts().write).toBe(1);
-    const state = JSON.parse(ts.cli(["stack", "export"])) as { deployment: { resources?: { urn: string }[] } };
-    expect((state.deployment.resources ?? []).filter((r) => r.urn.includes("SipAccount")).map((r) => r.urn.split("::").pop())).toEqual(["lobby"]);
+    // The second never reached the device; the first may have been applied before the engine stopped.
+    expect([factory.user, "3001"]).toContain(dev.main.user);
+    expect(dev.counts().write).toBeLessThanOrEqual(1);
+    const exported = ts.cli(["stack", "export"]);
+    expect(exported).not.toContain("__basipDuplicate"); // the check's input is never stored
+    const state = JSON.parse(exported) as { deployment: { resources?: { urn: string }[] } };
+    expect((state.deployment.resources ?? []).filter((r) => r.urn.includes("SipAccount")).map((r) => r.urn.split("::").pop())).toEqual(dev.counts().write === 1 ? ["lobby"] : []);
     await ts.stack.destroy();
   });
 

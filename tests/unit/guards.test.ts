@@ -1,10 +1,11 @@
 /**
- * The program-side guards (provider/resources/guards.ts), the provider process's ledger of written
+ * The program-side guards (provider/resources/guards.ts, duplicates.ts), the provider process's ledger of written
  * accounts (run-ledger.ts) and the host-console filter (host-console.ts), without an engine; the
  * e2e file tests/e2e/options.test.ts drives them through the real CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { claim, Claims, deviceKey, DUPLICATE_INPUT, duplicateFailure, refuseImport } from "../../provider/resources/guards";
+import { claim, Claims, deviceKey, DUPLICATE_INPUT, duplicateFailure } from "../../provider/resources/duplicates";
+import { refuseImport } from "../../provider/resources/guards";
 import { recordWrite, wasWritten } from "../../provider/resources/run-ledger";
 
 describe("claim", () => {
