@@ -18,6 +18,7 @@ import { clientFor } from "../client/sessions";
 import { AccountSchema } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
 import { argOfWire } from "../schema/mapping";
+import { withMarkers } from "../schema/markers";
 import { FieldFailure } from "../schema/report";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
 
@@ -53,15 +54,18 @@ function deeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-/** `check`: validated inputs with defaults, or one failure per bad field. */
-export function check(schema: AccountSchema, news: Props): { inputs: Props; failures: FieldFailure[] } {
+/**
+ * `check`: validated inputs with defaults and change markers derived from the old inputs `olds`
+ * (see `markers.ts`), or one failure per bad field.
+ */
+export function check(schema: AccountSchema, news: Props, olds: Props = {}): { inputs: Props; failures: FieldFailure[] } {
   if (typeof news !== "object" || news === null || Array.isArray(news)) return { inputs: {}, failures: [{ property: "", reason: "inputs must be an object" }] };
   if (deeperThan(news, MAX_INPUT_DEPTH)) return { inputs: {}, failures: [{ property: "", reason: `inputs nest deeper than ${MAX_INPUT_DEPTH} levels` }] };
   return pipe(
     validateAccountInputs(schema, news),
     E.match(
       (failures) => ({ inputs: news, failures }),
-      (inputs) => ({ inputs, failures: [] }),
+      (inputs) => ({ inputs: withMarkers(schema, olds, inputs), failures: [] }),
     ),
   );
 }

@@ -10,6 +10,7 @@ import { DUPLICATE_INPUT, duplicateFailure } from "./duplicates";
 import { quietly } from "./host-console";
 import * as lifecycle from "./lifecycle";
 import { recordWrite, wasWritten } from "./run-ledger";
+import { stateOnlyNote } from "./notes";
 
 let stackConfig: lifecycle.FallbackCredentials = {};
 
@@ -41,13 +42,20 @@ function duplicateWrite(step: string, title: string, id: string): ResourceError 
 export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider {
   const schema = ACCOUNTS[kind];
   return {
-    check: (_olds: Props, news: Props) =>
+    check: (olds: Props, news: Props) =>
       quietly(async () => {
         const { [DUPLICATE_INPUT]: _duplicate, ...inputs } = news;
         const duplicate = duplicateFailure(news);
-        return duplicate === undefined ? lifecycle.check(schema, inputs) : { inputs, failures: [duplicate] };
+        return duplicate === undefined ? lifecycle.check(schema, inputs, olds ?? {}) : { inputs, failures: [duplicate] };
       }),
-    diff: (_id: string, olds: Props, news: Props) => quietly(async () => lifecycle.diff(schema, olds, news)),
+    diff: (id: string, olds: Props, news: Props) =>
+      quietly(async () => {
+        const result = lifecycle.diff(schema, olds, news);
+        // The preview cannot show that an update writes nothing; say so with the run's diagnostics.
+        const note = stateOnlyNote(schema, id, olds, news, result);
+        if (note !== undefined) process.stderr.write(`${note}\n`);
+        return result;
+      }),
     create: async (inputs: Props) => {
       const id = lifecycle.idOf(schema, inputs);
       if (!recordWrite(id)) throw duplicateWrite("create (adopt)", schema.title, id);

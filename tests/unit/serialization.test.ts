@@ -143,7 +143,8 @@ describe("loaded by a fresh node process in a sample project", () => {
     const { stdout } = await host(sample, sipAccountProvider, inputs);
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#sip-account`);
-    expect(out.created.outs).toEqual({ ...inputs, h264: 102 });
+    // check's change markers (a new resource: first password, first admin password) are kept in outputs.
+    expect(out.created.outs).toEqual({ ...inputs, h264: 102, passwordVersion: 1, devicePasswordVersion: 1 });
     expect(out.runtimePath).toBe(fs.realpathSync(path.join(REPO, "dist", "provider", "resources", "runtime.js")));
     expect(dev.main).toEqual({
       proxy: "sip:pbx.example.com",
@@ -174,7 +175,7 @@ describe("loaded by a fresh node process in a sample project", () => {
     const { stdout } = await host(sample, secondSipAccountProvider, inputs);
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#second-sip-account`);
-    expect(out.created.outs).toEqual(inputs);
+    expect(out.created.outs).toEqual({ ...inputs, passwordVersion: 1, devicePasswordVersion: 1 });
     expect(dev.second).toEqual({
       proxy: "sip:pbx2.example.com",
       realm: "pbx2.example.com",
