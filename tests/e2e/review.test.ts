@@ -11,8 +11,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
-import { SecondSipAccount, SipAccount } from "../../provider";
-import { newStack, TestStack } from "./harness";
+import { SecondSipAccount, SecondSipAccountArgs, SipAccount, SipAccountArgs } from "../../provider";
+import { newLocalStack } from "../../scripts/local-engine";
+import { newStack, PASSPHRASE, TestStack } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -99,8 +100,8 @@ describe("reviewing each kind of change", () => {
   const program = async () => {
     const cfg = new pulumi.Config();
     const device = { endpoint, password: cfg.requireSecret("adminPassword") };
-    new SipAccount("lobby", { device, ...(main as never), password: cfg.requireSecret("sip") });
-    new SecondSipAccount("backup", { device: { endpoint: devA.url, password: cfg.requireSecret("adminPassword") }, ...(second as never), password: cfg.requireSecret("sip2") });
+    new SipAccount("lobby", { device, ...main, password: cfg.requireSecret("sip") } as unknown as SipAccountArgs);
+    new SecondSipAccount("backup", { device: { endpoint: devA.url, password: cfg.requireSecret("adminPassword") }, ...second, password: cfg.requireSecret("sip2") } as unknown as SecondSipAccountArgs);
   };
   const setSecret = async (key: "adminPassword" | "sip" | "sip2", value: string) => {
     used.add(value);
@@ -303,5 +304,41 @@ describe("a state written by 0.1.0 upgrades without a device write", () => {
     expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 3, update: 1 });
     expect(devA.main.password).toBe("fixture-sip-main-2");
     expect(devA.counts().write).toBe(1);
+  });
+});
+
+describe("README, Reviewing a change", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Reviewing a change"), readme.indexOf("## Lifecycle"));
+  const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1].trim());
+  let emu: Emulator;
+  let ts: TestStack;
+  afterAll(async () => {
+    ts?.dispose();
+    await emu?.stop();
+  });
+
+  test("the preview and the note shown are what the CLI prints for that change", async () => {
+    expect(blocks).toHaveLength(2);
+    emu = await startEmulator({ port: 0 });
+    const dev = emu.device();
+    const desired: Props = { proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: "1001", stun: { ip: "stun.example.com", port: 3478 }, registrationInterval: 300 };
+    const program = async () => {
+      const cfg = new pulumi.Config();
+      new SipAccount("lobby", { device: { endpoint: dev.url, password: cfg.requireSecret("adminPassword") }, ...desired, password: cfg.requireSecret("sip1001") } as unknown as SipAccountArgs);
+    };
+    ts = await newLocalStack({ project: "building-a", name: "dev", program, config: { adminPassword: { value: "123456", secret: true }, sip1001: { value: "pw-one", secret: true } }, passphrase: PASSPHRASE });
+    await ts.stack.up();
+    // The README was captured with the emulator on port 18321.
+    const asInReadme = (s: string) => s.split(dev.url).join("http://127.0.0.1:18321").trim();
+
+    await ts.stack.setConfig("sip1001", { value: "pw-two", secret: true });
+    desired.stun = { ip: "stun.example.com", port: 3479 };
+    delete desired.registrationInterval;
+    expect(asInReadme((await ts.stack.preview({ diff: true })).stdout)).toBe(blocks[0]);
+    await ts.stack.up();
+
+    await ts.stack.setConfig("adminPassword", { value: "654321", secret: true });
+    expect(asInReadme((await ts.stack.preview({ diff: true })).stderr)).toBe(blocks[1]);
   });
 });
