@@ -26,6 +26,8 @@ interface Review {
   marks: Record<string, string[]>;
   /** Input keys whose value differs between the old and new inputs of the event, `key: old → new`. */
   changed: Record<string, string[]>;
+  /** The step of each resource (`same`, `update`, `create-replacement`, ...), from its first event. */
+  ops: Record<string, string>;
   /** What the CLI printed and the events carried, to search for secrets. */
   text: string;
 }
@@ -63,16 +65,18 @@ async function review(ts: TestStack): Promise<Review> {
   const events: EngineEvent[] = [];
   const preview = await ts.stack.preview({ diff: true, onEvent: (e) => events.push(e) });
   const changed: Record<string, string[]> = {};
+  const ops: Record<string, string> = {};
   for (const e of events) {
     const m = e.resourcePreEvent?.metadata;
     if (m === undefined || !m.type.startsWith("pulumi-nodejs:dynamic/basip:")) continue;
     const name = m.urn.split("::").pop() as string;
+    ops[name] = ops[name] ?? m.op;
     const keys = changedInputs(m.old?.inputs, m.new?.inputs);
     // A replacement has three events (create-replacement, replace, delete-replaced); the first says it.
     if (keys.length > 0 && !(name in changed)) changed[name] = keys;
   }
   const text = `${preview.stdout}\n${preview.stderr}\n${JSON.stringify(events)}`;
-  return { summary: preview.changeSummary, marks: marksOf(preview.stdout), changed, text };
+  return { summary: preview.changeSummary, marks: marksOf(preview.stdout), changed, ops, text };
 }
 
 const hashes = (s: string) => ["md5", "sha1", "sha256", "sha512"].flatMap((h) => [createHash(h).update(s).digest("hex"), createHash(h).update(s).digest("base64")]);
@@ -289,6 +293,11 @@ describe("a state written by 0.1.0 upgrades without a device write", () => {
     const preview = await review(ts);
     expect(preview.summary).toEqual({ same: 4 });
     expect(preview.marks).toEqual({});
+    // The counters appear in the new inputs of steps that stay `same`: a report of changes reads the
+    // steps that are not `same`, and there are none.
+    expect(preview.ops).toEqual({ "a-main": "same", "a-second": "same", "b-main": "same" });
+    expect(preview.changed["a-main"]).toEqual(["devicePasswordVersion: (none) → 1", "passwordVersion: (none) → 1"]);
+    expect(preview.changed["b-main"]).toEqual(["passwordVersion: (none) → 1"]);
     const up = await ts.stack.up();
     expect(up.summary.resourceChanges).toEqual({ same: 4 });
     expect(devA.counts()).toMatchObject({ write: 0, total: 0 });
