@@ -5,9 +5,11 @@
  * Changed fields are found by comparing the old and new inputs of each step (outputs for a refresh),
  * generically over whatever keys the resources carry, so a new input (a field, a change marker) shows
  * up without code here. A secret never shows: any key named like a password or secret, and any value
- * the engine marks as secret, is reported only as "changed".
+ * the engine marks as secret, is reported only as "changed". The provider's change counters
+ * (`CHANGE_MARKERS`: `passwordVersion`, ...) are counts named after a secret: shown as `1 → 2`.
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { CHANGE_MARKERS } from "pulumi-basip";
 
 export type Command = "preview" | "up" | "refresh";
 /** Which engine run of a command an entry comes from (`up` runs a refresh, then an update). */
@@ -108,7 +110,8 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
     const o = a.get(field);
     const n = b.get(field);
     if (JSON.stringify(o) === JSON.stringify(n)) continue;
-    const secret = SECRET_NAME.test(field.split(".").pop() ?? field) || isSecretValue(o) || isSecretValue(n);
+    const named = !CHANGE_MARKERS.includes(field) && SECRET_NAME.test(field.split(".").pop() ?? field);
+    const secret = named || isSecretValue(o) || isSecretValue(n);
     changes.push(secret ? { field, secret: true } : { field, ...(o === undefined ? {} : { old: o }), ...(n === undefined ? {} : { new: n }) });
   }
   return changes;

@@ -15,4 +15,5 @@ export { DeviceError, DeviceErrorKind, isDeviceError, InternalError, ResourceErr
 export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts";
 export { DEVICE_DEFAULTS, normalizeEndpoint } from "./schema/device";
 export { WEB_PASS } from "./schema/rules";
+export { CHANGE_MARKERS } from "./schema/markers";
 export { validateSipAccount, validateSecondSipAccount, ACCOUNT_FIELDS, DEVICE_CONNECTION_FIELDS, SettingsCheck, SettingsProblem, CheckOptions, CheckedArgs } from "./schema/check-settings";

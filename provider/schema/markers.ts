@@ -10,7 +10,7 @@
  * old and new secret and counts. It is no hash or length of the value: a short SIP password is
  * brute-forced from its hash. What it reveals is how many times the value changed in this stack.
  */
-import { AccountSchema } from "./accounts";
+import { ACCOUNTS, AccountSchema } from "./accounts";
 import { UNKNOWN } from "./validate";
 
 type Props = Record<string, unknown>;
@@ -27,6 +27,12 @@ export const markerOf = (secret: string): string => `${secret}Version`;
 export function markerKeys(schema: AccountSchema): string[] {
   return markedSecrets(schema).map(markerOf);
 }
+
+/**
+ * The change counters of every account (`passwordVersion`, `devicePasswordVersion`): plain counts,
+ * not secrets, though named after one; a reader of the engine's events shows them with their values.
+ */
+export const CHANGE_MARKERS: readonly string[] = [...new Set(Object.values(ACCOUNTS).flatMap(markerKeys))];
 
 const isVersion = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 1;
 

@@ -46,7 +46,7 @@ test("a change: each field old -> new; a password-only rotation is an update wit
     { field: "registrationInterval", old: 300, new: 600 },
     { field: "transport", new: "tcp" },
   ]);
-  // Issue 12: the engine shows both passwords as [secret]; nothing tells a rotation apart yet.
+  // Recorded before the change counters (issue 12): both passwords read [secret], no field is shown.
   expect(entry(r, "dev-0", "SecondSipAccount")).toMatchObject({ action: "update", changes: [] });
   const md = renderMarkdown(buildFleetReport("preview", [r]));
   expect(md).toContain("- `dev-1` SipAccount: to update\n  - `registrationInterval`: `300` → `600`");
@@ -71,6 +71,22 @@ test("a change marker in the inputs shows up without code for it; one named like
     { field: "reviewMarker", old: 1, new: 2 },
   ]);
   expect(renderMarkdown(buildFleetReport("preview", [r]))).toContain("  - `passwordRevision`: changed\n  - `reviewMarker`: `1` → `2`");
+});
+
+test("a password rotation reads from the provider's change counters: passwordVersion 1 → 2, no value", () => {
+  const events = JSON.parse(JSON.stringify(recorded.previewChange)) as EngineEvent[];
+  for (const e of events) {
+    const m = e.resourcePreEvent?.metadata;
+    if (m?.urn.endsWith("SecondSipAccount::dev-0")) {
+      Object.assign(m.old!.inputs, { passwordVersion: 1, devicePasswordVersion: 1 });
+      Object.assign(m.new!.inputs, { passwordVersion: 2, devicePasswordVersion: 1 });
+    }
+  }
+  const r = buildSiteReport("a", "preview", { preview: events });
+  expect(entry(r, "dev-0", "SecondSipAccount")!.changes).toEqual([{ field: "passwordVersion", old: 1, new: 2 }]);
+  expect(renderMarkdown(buildFleetReport("preview", [r]))).toContain("- `dev-0` SecondSipAccount: to update\n  - `passwordVersion`: `1` → `2`");
+  // A counter that arrives as a secret value is still withheld.
+  expect(fieldChanges({ passwordVersion: 1 }, { passwordVersion: "[secret]" })).toEqual([{ field: "passwordVersion", secret: true }]);
 });
 
 test("up with a device down: the refresh's drift, the others applied, the down device listed with why", () => {
