@@ -8,27 +8,25 @@
  * Measured per size N: wall time of preview (fresh stack), up from empty, up with no change and
  * refresh; device requests per operation (emulator counters) beside the minimum; state bytes per
  * resource (`stack export`, compact JSON of one resource); peak RSS of the dynamic-provider process.
+ * Then N = 1000 in one stack with PULUMI_SKIP_CHECKPOINTS=true, and 10 sites x 100 devices through
+ * `basip-fleet`, against issue 14's targets (scripts/bench-scale.js).
  * Judges each figure against its target, then prints a table and writes bench-results/bench.json.
  * A script, not a test: a missed target is reported ("MISSED"), never an exit code.
  * Needs `npm run build` first (uses dist/).
  */
-/* global setInterval, clearInterval, fetch */
 "use strict";
-const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { parseArgs } = require("util");
 const { newLocalStack, pulumiBinDir } = require("./local-engine");
+const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, basipProgram, floorProgram, sumCounts, measure, stateBytes, baseline } = require("./bench-lib");
+const scale = require("./bench-scale");
 
 const ROOT = path.resolve(__dirname, "..");
-const LATENCY_MS = 40;
-const PASSPHRASE = "bench-passphrase";
-const ADMIN = "123456";
-const SIP = "s3cret-bench";
 
 // ---- options ------------------------------------------------------------------------------------
-const USAGE = "usage: node scripts/bench.js [--quick | --sizes 10,100] [--repeat 3]";
+const USAGE = "usage: node scripts/bench.js [--quick | --sizes 10,100] [--repeat 3] [--fast-sizes 1000] [--fast-repeat 1] [--fleet 10x100 | --fleet none]";
 
 /** The command line, or an exit with the reason (2) or the usage (0, for --help). */
 function options(argv) {
@@ -40,6 +38,9 @@ function options(argv) {
         quick: { type: "boolean", default: false },
         sizes: { type: "string" },
         repeat: { type: "string", default: "3" },
+        "fast-sizes": { type: "string" },
+        "fast-repeat": { type: "string", default: "1" },
+        fleet: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -53,6 +54,21 @@ function options(argv) {
   }
   const sizes = values.sizes !== undefined ? values.sizes.split(",").map(Number) : values.quick ? [10] : [10, 100];
   const repeat = Number(values.repeat);
+  // Fast mode (checkpoints skipped) and the fleet through basip-fleet: skipped by --quick unless asked for.
+  const fastText = values["fast-sizes"] ?? (values.quick ? "" : "1000");
+  const fastSizes = fastText === "" || fastText === "none" ? [] : fastText.split(",").map(Number);
+  const fastRepeat = Number(values["fast-repeat"]);
+  const fleetText = values.fleet ?? (values.quick ? "none" : "10x100");
+  const fleetMatch = /^(\d+)x(\d+)$/.exec(fleetText);
+  if (fastSizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(fastRepeat) || fastRepeat < 1) {
+    console.error("--fast-sizes takes positive integers or none, --fast-repeat a positive integer");
+    process.exit(2);
+  }
+  if (fleetText !== "none" && (!fleetMatch || Number(fleetMatch[1]) < 1 || Number(fleetMatch[2]) < 1)) {
+    console.error("--fleet takes SITESxDEVICES (e.g. 10x100) or none");
+    process.exit(2);
+  }
+  const fleet = fleetMatch ? { sites: Number(fleetMatch[1]), perSite: Number(fleetMatch[2]) } : undefined;
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
     console.error("--sizes takes positive integers, e.g. --sizes 10,100");
     process.exit(2);
@@ -61,7 +77,7 @@ function options(argv) {
     console.error("--repeat takes a positive integer");
     process.exit(2);
   }
-  return { sizes, repeat };
+  return { sizes, repeat, fastSizes, fastRepeat, fleet };
 }
 
 // ---- environment --------------------------------------------------------------------------------
@@ -77,144 +93,6 @@ function requireBuilt() {
 /** A fresh stack in a temp project whose node_modules is the repository's. */
 function newStack(name, program, config) {
   return newLocalStack({ project: "basip-bench", name, program, config, passphrase: PASSPHRASE });
-}
-
-// ---- programs -----------------------------------------------------------------------------------
-/** Every field of a main account set, so create needs no read to fill in unmanaged fields. */
-function accountArgs(i) {
-  return {
-    proxy: "sip:pbx.example.com",
-    realm: "pbx.example.com",
-    user: String(1000 + i),
-    stun: { ip: "stun.example.com", port: 3478 },
-    registrationInterval: 300,
-    h264: 102,
-    transport: "udp",
-  };
-}
-
-function basipProgram(urls) {
-  return async () => {
-    const pulumi = require("@pulumi/pulumi");
-    const basip = require("pulumi-basip");
-    const cfg = new pulumi.Config();
-    const admin = cfg.requireSecret("adminPassword");
-    const sip = cfg.requireSecret("sip");
-    urls.forEach((url, i) => new basip.SipAccount(`dev-${i}`, { device: { endpoint: url, password: admin }, ...accountArgs(i), password: sip }));
-    return { count: urls.length };
-  };
-}
-
-/** The engine floor: the same number of dynamic resources whose provider returns at once. */
-function floorProgram(n) {
-  return async () => {
-    const pulumi = require("@pulumi/pulumi");
-    const provider = {
-      check: async (_olds, news) => ({ inputs: news }),
-      diff: async () => ({ changes: false }),
-      create: async (inputs) => ({ id: `floor-${inputs.user}`, outs: inputs }),
-      read: async (id, props) => ({ id, props }),
-      update: async (_id, _olds, news) => ({ outs: news }),
-      delete: async () => {},
-    };
-    class Floor extends pulumi.dynamic.Resource {
-      constructor(name, props) {
-        super(provider, name, props, undefined, "bench", "Floor");
-      }
-    }
-    for (let i = 0; i < n; i++) new Floor(`dev-${i}`, { device: { endpoint: `http://127.0.0.1:${20000 + i}` }, ...accountArgs(i) });
-    return { count: n };
-  };
-}
-
-// ---- measurement --------------------------------------------------------------------------------
-/** Samples the RSS of every process whose cmdline contains `dynamic-provider`, every 50 ms; keeps the max. */
-function rssSampler() {
-  let peakKb = 0;
-  const sample = () => {
-    let pids = [];
-    try {
-      pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
-    } catch {
-      return;
-    }
-    for (const pid of pids) {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (!cmd.includes("dynamic-provider")) continue;
-        const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process ended between readdir and read
-      }
-    }
-  };
-  const timer = setInterval(sample, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return peakKb;
-    },
-  };
-}
-
-function sumCounts(devices) {
-  const c = { login: 0, read: 0, write: 0, total: 0 };
-  for (const d of devices) {
-    const k = d.counts();
-    c.login += k.login;
-    c.read += k.read;
-    c.write += k.write;
-    c.total += k.total;
-  }
-  return c;
-}
-
-async function measure(label, devices, fn) {
-  for (const d of devices) d.clearRequests();
-  const rss = rssSampler();
-  const t0 = process.hrtime.bigint();
-  let error;
-  try {
-    await fn();
-  } catch (e) {
-    error = (e && e.message ? e.message : String(e)).split("\n").slice(0, 5).join(" | ");
-  }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const peakRssKb = rss.stop();
-  const requests = sumCounts(devices);
-  if (error) console.error(`  ${label}: FAILED: ${error}`);
-  return { ms: Math.round(ms), requests, peakRssMb: Math.round(peakRssKb / 102.4) / 10, ...(error ? { error } : {}) };
-}
-
-/** Compact JSON bytes of the first resource of `type` in the exported state. */
-async function stateBytes(stack, type) {
-  const exported = await stack.exportStack();
-  const resources = (exported.deployment && exported.deployment.resources) || [];
-  const r = resources.find((x) => x.type === type);
-  if (!r) return {};
-  const provider = [r.inputs, r.outputs].reduce((sum, p) => sum + (p && typeof p.__provider === "string" ? Buffer.byteLength(JSON.stringify(p.__provider)) : 0), 0);
-  return { bytes: Buffer.byteLength(JSON.stringify(r)), providerTextBytes: provider };
-}
-
-/** The same calls as one create, device after device, with plain fetch: login, GET, POST, GET. */
-async function baseline(urls) {
-  const md5 = crypto.createHash("md5").update(ADMIN).digest("hex");
-  const t0 = process.hrtime.bigint();
-  for (const [i, url] of urls.entries()) {
-    const login = await fetch(`${url}/api/v1/login?username=admin&password=${md5}`);
-    const { token } = await login.json();
-    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-    const sipUrl = `${url}/api/v1/device/sip/settings`;
-    const current = await (await fetch(sipUrl, { headers })).json();
-    const a = accountArgs(i);
-    const body = { ...current, proxy: a.proxy, realm: a.realm, user: a.user, password: SIP, stun: a.stun, registration_interval: a.registrationInterval, h264: a.h264, transport: a.transport };
-    const post = await fetch(sipUrl, { method: "POST", headers, body: JSON.stringify(body) });
-    if (!post.ok) throw new Error(`baseline POST ${url}: ${post.status} ${await post.text()}`);
-    await (await fetch(sipUrl, { headers })).json();
-  }
-  return Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 }
 
 /** The fewest device requests each operation can make, with the argument for it. */
@@ -246,19 +124,22 @@ function medianOf(runs) {
     }
     const sorted = values.map((v) => v.ms).sort((a, b) => a - b);
     const error = values.find((v) => v.error)?.error;
-    out[op] = { ...values[0], ms: sorted[Math.floor(sorted.length / 2)], runsMs: values.map((v) => v.ms), peakRssMb: Math.max(...values.map((v) => v.peakRssMb)), ...(error ? { error } : {}) };
+    const rssMb = Object.fromEntries(Object.keys(values[0].rssMb).map((k) => [k, Math.max(...values.map((v) => v.rssMb[k]))]));
+    out[op] = { ...values[0], ms: sorted[Math.floor(sorted.length / 2)], runsMs: values.map((v) => v.ms), peakRssMb: Math.max(...values.map((v) => v.peakRssMb)), rssMb, ...(error ? { error } : {}) };
   }
   return out;
 }
 
-async function runSize(n, repeat) {
+/** One size, floor and basip interleaved; `skipCheckpoints` sets PULUMI_SKIP_CHECKPOINTS=true for both. */
+async function runSize(n, repeat, skipCheckpoints = false) {
   const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
-  console.log(`\n== N = ${n}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}; ${repeat} runs each, medians reported`);
+  const mode = skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : "";
+  console.log(`\n== N = ${n}${mode}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}; ${repeat} runs each, medians reported`);
   const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
   const devices = Array.from({ length: n }, (_, i) => emu.device(i));
   const urls = devices.map((d) => d.url);
   const parallel = 2 * n;
-  const result = { n, parallel, latencyMs: LATENCY_MS, repeat, floor: {}, basip: {}, minimum: minimum(n) };
+  const result = { n, skipCheckpoints, parallel, latencyMs: LATENCY_MS, repeat, floor: {}, basip: {}, minimum: minimum(n) };
   const stacks = [];
   try {
     /** One run of the four operations, then a destroy so the next run's up starts from empty again. */
@@ -280,6 +161,7 @@ async function runSize(n, repeat) {
       sip: { value: SIP, secret: true },
     });
     stacks.push(basip);
+    if (skipCheckpoints) for (const s of stacks) s.stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
     // Interleaved, so that load from elsewhere on the machine falls on both alike.
     const floorRuns = [];
     const basipRuns = [];
@@ -290,10 +172,13 @@ async function runSize(n, repeat) {
     result.floor = medianOf(floorRuns);
     result.basip = medianOf(basipRuns);
 
+    // Linear in N by construction, so large sizes measure it on 100 devices and scale.
     for (const d of devices) d.clearRequests();
-    result.baselineMs = await baseline(urls);
+    const sample = Math.min(n, 100);
+    result.baselineMs = Math.round(((await baseline(urls.slice(0, sample))) * n) / sample);
     result.baselineRequests = sumCounts(devices);
-    console.log(`  baseline (sequential fetch): ${result.baselineMs} ms`);
+    if (sample < n) result.baselineScaledFrom = sample;
+    console.log(`  baseline (sequential fetch): ${result.baselineMs} ms${sample < n ? ` (measured on ${sample} devices, scaled)` : ""}`);
   } finally {
     for (const s of stacks) s.dispose();
     await emu.stop();
@@ -342,7 +227,7 @@ const verdict = (t) => (t.met ? "met" : "MISSED");
 /** Prints one size's figures and the verdicts `evaluate` put in `r.targets`. */
 function printSize(r) {
   const t = r.targets;
-  console.log(`\nN = ${r.n} devices (latency ${r.latencyMs} ms, serial devices), pulumi --parallel ${r.parallel}`);
+  console.log(`\nN = ${r.n} devices (latency ${r.latencyMs} ms, serial devices), pulumi --parallel ${r.parallel}${r.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : ""}`);
   const head = [pad("operation", 17), padL("basip ms", 9), padL("floor ms", 9), padL("x floor", 8), pad("  requests L/R/W", 18), pad("minimum L/R/W", 15), padL("RSS MB", 7), "  target"];
   console.log(head.join(""));
   console.log("-".repeat(110));
@@ -364,30 +249,41 @@ function printSize(r) {
       ].join(""),
     );
   }
-  console.log(`baseline: sequential fetch, login+GET+POST+GET per device: ${r.baselineMs} ms (${req(r.baselineRequests)}); up is ${t.baseline.speedup.toFixed(2)}x faster (target >= 5x: ${verdict(t.baseline)})`);
+  console.log(`baseline: sequential fetch, login+GET+POST+GET per device: ${r.baselineMs} ms${r.baselineScaledFrom ? ` (scaled from ${r.baselineScaledFrom} devices)` : ""} (${req(r.baselineRequests)}); up is ${t.baseline.speedup.toFixed(2)}x faster (target >= 5x: ${verdict(t.baseline)})`);
   console.log(`state per resource (compact JSON of one resource in stack export): basip ${t.state.bytes} B, floor ${r.floor.stateBytesPerResource} B (target < 4 KB: ${verdict(t.state)})`);
   console.log(`  of which the serialized provider text (__provider in inputs + outputs): basip ${r.basip.providerTextBytes} B, floor ${r.floor.providerTextBytes} B`);
   console.log(`peak RSS of the dynamic-provider process: basip up ${r.basip.up.peakRssMb} MB, floor up ${r.floor.up.peakRssMb} MB`);
 }
 
 async function main() {
-  const { sizes, repeat } = options(process.argv.slice(2));
+  const { sizes, repeat, fastSizes, fastRepeat, fleet } = options(process.argv.slice(2));
   requireBuilt();
   pulumiBinDir(); // build or find the CLI before timing anything
   const started = new Date().toISOString();
   console.log(`pulumi-basip bench: sizes ${sizes.join(", ")}; each operation passes --parallel 2N to the engine (Automation API option parallel)`);
   const results = [];
   for (const n of sizes) results.push(await runSize(n, repeat));
-  for (const r of results) r.targets = evaluate(r);
+  for (const n of fastSizes) results.push(await runSize(n, fastRepeat, true));
+  const fleetResult = fleet ? await scale.runFleet(fleet) : undefined;
+  for (const r of results) {
+    r.targets = evaluate(r);
+    if (r.skipCheckpoints) r.fastTargets = scale.fastTargets(r);
+  }
+  const oneStack = results.find((r) => r.skipCheckpoints && fleet && r.n === fleet.sites * fleet.perSite);
+  if (fleetResult) fleetResult.targets = scale.fleetTargets(fleetResult, oneStack);
   console.log("\n==================== results ====================");
   console.log("requests L/R/W = logins / account reads / account writes, summed over all devices");
-  for (const r of results) printSize(r);
+  for (const r of results) {
+    printSize(r);
+    if (r.skipCheckpoints) scale.printFast(r, OPS);
+  }
+  if (fleetResult) scale.printFleet(fleetResult);
   console.log("\nminimum requests, the argument:");
   for (const line of MINIMUM_ARGUMENT) console.log(`  ${line}`);
   const out = path.join(ROOT, "bench-results/bench.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const meta = { started, finished: new Date().toISOString(), node: process.version, cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, minimumArgument: MINIMUM_ARGUMENT };
-  fs.writeFileSync(out, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({ ...meta, results, ...(fleetResult ? { fleet: fleetResult } : {}) }, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
 

@@ -14,6 +14,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { newLocalStack, pulumiBinDir } = require("./local-engine");
+const { ADMIN, SIP, basipProgram, floorProgram } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -75,39 +76,6 @@ function parseArgs(argv) {
   return o;
 }
 
-const accountArgs = (i) => ({ proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: String(1000 + i), stun: { ip: "stun.example.com", port: 3478 }, registrationInterval: 300, h264: 102, transport: "udp" });
-
-function basipProgram(urls) {
-  return async () => {
-    const pulumi = require("@pulumi/pulumi");
-    const basip = require("pulumi-basip");
-    const cfg = new pulumi.Config();
-    const admin = cfg.requireSecret("adminPassword");
-    const sip = cfg.requireSecret("sip");
-    urls.forEach((url, i) => new basip.SipAccount(`dev-${i}`, { device: { endpoint: url, password: admin }, ...accountArgs(i), password: sip }));
-    return {};
-  };
-}
-
-function floorProgram(n) {
-  return async () => {
-    const pulumi = require("@pulumi/pulumi");
-    const provider = {
-      check: async (_o, news) => ({ inputs: news }),
-      diff: async () => ({ changes: false }),
-      create: async (inputs) => ({ id: `floor-${inputs.user}`, outs: inputs }),
-      delete: async () => {},
-    };
-    class Floor extends pulumi.dynamic.Resource {
-      constructor(name, props) {
-        super(provider, name, props, undefined, "bench", "Floor");
-      }
-    }
-    for (let i = 0; i < n; i++) new Floor(`dev-${i}`, { device: { endpoint: `http://127.0.0.1:${20000 + i}` }, ...accountArgs(i) });
-    return {};
-  };
-}
-
 /** Which package a profiled function belongs to, from its script URL. */
 function packageOf(url) {
   if (!url) return "(vm/program)";
@@ -156,7 +124,7 @@ async function main() {
   fs.mkdirSync(profDir, { recursive: true });
   const urls = emu.devices.map((d) => d.url);
   const program = o.floor ? floorProgram(o.devices) : basipProgram(urls);
-  const ls = await newLocalStack({ project: "basip-prof", name: o.floor ? "floor" : "basip", program, passphrase: "prof", config: { adminPassword: { value: "123456", secret: true }, sip: { value: "s3cret-prof", secret: true } } });
+  const ls = await newLocalStack({ project: "basip-prof", name: o.floor ? "floor" : "basip", program, passphrase: "prof", config: { adminPassword: { value: ADMIN, secret: true }, sip: { value: SIP, secret: true } } });
   try {
     const env = ls.stack.workspace.envVars;
     env.PULUMI_SKIP_CHECKPOINTS = "true";

@@ -1,0 +1,153 @@
+/**
+ * The fleet-scale part of `npm run bench` (issue 14): the targets of one big stack with checkpoints
+ * skipped, and a fleet of sites through the `basip-fleet` bin itself (a child process, so that its
+ * memory is measured apart from the emulator, which stays in the bench process).
+ */
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawn } = require("child_process");
+const { localEngineEnv } = require("./local-engine");
+const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, rssSampler, sumCounts, mb } = require("./bench-lib");
+
+const ROOT = path.resolve(__dirname, "..");
+
+// ---- one stack, checkpoints skipped -----------------------------------------------------------------
+
+/**
+ * Issue 14's targets for one stack with checkpoints skipped: up from empty <= 1.2 x the floor and
+ * >= 20 x faster than the sequential script; 0 device requests for preview and a no-change up; the
+ * provider's peak RSS <= 1.3 x the floor's.
+ */
+function fastTargets(r) {
+  const b = r.basip;
+  const f = r.floor;
+  const speedup = r.baselineMs / b.up.ms;
+  return {
+    upVsFloor: { rule: "up <= 1.2 x floor", figure: `${(b.up.ms / f.up.ms).toFixed(2)}x`, met: !b.up.error && b.up.ms <= 1.2 * f.up.ms },
+    upVsSequential: { rule: "up >= 20 x faster than the sequential script", figure: `${speedup.toFixed(1)}x`, met: speedup >= 20 },
+    previewRequests: { rule: "preview: 0 device requests", figure: String(b.preview.requests.total), met: b.preview.requests.total === 0 },
+    upNoChangeRequests: { rule: "no-change up: 0 device requests", figure: String(b.upNoChange.requests.total), met: b.upNoChange.requests.total === 0 },
+    providerRss: { rule: "provider peak RSS during up <= 1.3 x the floor's", figure: `${(b.up.rssMb.provider / f.up.rssMb.provider).toFixed(2)}x`, met: b.up.rssMb.provider <= 1.3 * f.up.rssMb.provider },
+  };
+}
+
+function printTargets(title, targets) {
+  console.log(title);
+  for (const t of Object.values(targets)) console.log(`  ${t.rule}: ${t.figure}: ${t.met ? "met" : "MISSED"}`);
+}
+
+/** After the size's table: the targets, and peak RSS per process role for each operation. */
+function printFast(r, ops) {
+  printTargets("checkpoints skipped, issue 14's targets:", r.fastTargets);
+  for (const [op, label] of ops) {
+    const b = r.basip[op].rssMb;
+    const f = r.floor[op].rssMb;
+    console.log(`  peak RSS MB, ${label}: provider ${b.provider} (floor ${f.provider}), pulumi CLI ${b.engine} (floor ${f.engine}), runner ${b.runner} (floor ${f.runner}; it also hosts the emulator)`);
+  }
+}
+
+// ---- sites through basip-fleet ----------------------------------------------------------------------
+
+/** An inventory of `sites` sites (s0, s1, ...) of `perSite` devices each, in emulator order. */
+function inventory(urls, sites, perSite) {
+  const lines = ["# written by scripts/bench-scale.js", "sites:"];
+  for (let s = 0; s < sites; s++) {
+    const a = accountArgs(0);
+    lines.push(`  s${s}:`, "    defaults:", "      sip:", `        proxy: ${a.proxy}`, `        realm: ${a.realm}`, `        stun: {ip: ${a.stun.ip}, port: ${a.stun.port}}`);
+    lines.push(`        transport: ${a.transport}`, `        registrationInterval: ${a.registrationInterval}`, "    devices:");
+    for (let d = 0; d < perSite; d++) {
+      const i = s * perSite + d;
+      lines.push(`      - name: s${s}-d${d}`, `        endpoint: ${urls[i]}`, `        user: "${accountArgs(i).user}"`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `basip-fleet <command>` in `dir`; resolves with its exit code and the tail of its output. */
+function fleetCommand(dir, env, command, sites, perSite, rss) {
+  const bin = path.join(ROOT, "dist/fleet/cli.js");
+  const args = [bin, command, "--inventory", "inventory.yaml", "--concurrency", String(sites), "--parallel", String(2 * perSite), "--json", `${command}.json`];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const sampler = rss(child.pid);
+    let out = "";
+    const keep = (chunk) => {
+      out = (out + chunk).slice(-4000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("close", (code) => resolve({ code, tail: out, peaks: (sampler.stop(), sampler.peaks) }));
+  });
+}
+
+/**
+ * `sites` x `perSite` emulated devices in one inventory, run through `basip-fleet` with every site at
+ * once and PULUMI_SKIP_CHECKPOINTS=true (as the one-stack comparison): preview, up from empty (the
+ * bin refreshes first, then applies), up with no change (its refresh reads every device), refresh.
+ */
+async function runFleet({ sites, perSite }) {
+  const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
+  const n = sites * perSite;
+  console.log(`\n== basip-fleet: ${sites} sites x ${perSite} devices, latency ${LATENCY_MS} ms, serial; --concurrency ${sites} --parallel ${2 * perSite}; PULUMI_SKIP_CHECKPOINTS=true`);
+  const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
+  const devices = emu.devices;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "basip-bench-fleet-"));
+  const result = { sites, perSite, n, latencyMs: LATENCY_MS, ops: {} };
+  try {
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.writeFileSync(path.join(dir, "inventory.yaml"), inventory(devices.map((d) => d.url), sites, perSite));
+    fs.mkdirSync(path.join(dir, "state"));
+    const siteSecrets = Object.fromEntries(Array.from({ length: sites }, (_, s) => [`BASIP_SIP_PASSWORD_SITE_S${s}`, SIP]));
+    const env = { ...process.env, ...localEngineEnv(path.join(dir, "state"), PASSPHRASE), BASIP_ADMIN_PASSWORD: ADMIN, ...siteSecrets, PULUMI_SKIP_CHECKPOINTS: "true" };
+    for (const [key, command] of [
+      ["preview", "preview"],
+      ["up", "up"],
+      ["upNoChange", "up"],
+      ["refresh", "refresh"],
+    ]) {
+      for (const d of devices) d.clearRequests();
+      const t0 = process.hrtime.bigint();
+      const run = await fleetCommand(dir, env, command, sites, perSite, rssSampler);
+      const ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
+      const p = run.peaks;
+      const op = { ms, exitCode: run.code, requests: sumCounts(devices), rssMb: { providerMax: mb(p.providerKb), providersSum: mb(p.providersSumKb), engineMax: mb(p.engineKb), enginesSum: mb(p.enginesSumKb), runner: mb(p.runnerKb) } };
+      if (run.code !== 0) op.error = run.tail.split("\n").slice(-8).join(" | ");
+      result.ops[key] = op;
+      console.log(`  basip-fleet ${command}${key === "upNoChange" ? " (no change)" : ""}: ${ms} ms, exit ${run.code}${op.error ? `: ${op.error}` : ""}`);
+    }
+  } finally {
+    await emu.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** The fleet is no slower than one stack of as many devices; preview makes no device request. */
+function fleetTargets(f, oneStack) {
+  const out = { previewRequests: { rule: "preview: 0 device requests", figure: String(f.ops.preview.requests.total), met: f.ops.preview.requests.total === 0 } };
+  if (oneStack) {
+    const ratio = f.ops.up.ms / oneStack.basip.up.ms;
+    out.upVsOneStack = { rule: `up from empty no slower than one ${oneStack.n}-device stack (${oneStack.basip.up.ms} ms)`, figure: `${ratio.toFixed(2)}x`, met: !f.ops.up.error && ratio <= 1 };
+  }
+  return out;
+}
+
+function printFleet(f) {
+  const req = (c) => `${c.login}/${c.read}/${c.write}`;
+  console.log(`\nbasip-fleet, ${f.sites} sites x ${f.perSite} devices (all sites at once), PULUMI_SKIP_CHECKPOINTS=true`);
+  for (const [key, label] of [
+    ["preview", "preview (fresh)"],
+    ["up", "up (from empty; refresh, then up)"],
+    ["upNoChange", "up (no change; its refresh reads each device)"],
+    ["refresh", "refresh"],
+  ]) {
+    const o = f.ops[key];
+    const r = o.rssMb;
+    console.log(`  ${label}: ${o.ms} ms, requests L/R/W ${req(o.requests)}, exit ${o.exitCode}; peak RSS MB: provider ${r.providerMax} each (${r.providersSum} together), pulumi CLI ${r.engineMax} each (${r.enginesSum} together), basip-fleet ${r.runner}`);
+  }
+  printTargets("issue 14's targets:", f.targets);
+}
+
+module.exports = { fastTargets, printFast, runFleet, fleetTargets, printFleet };
