@@ -192,4 +192,4 @@ async function baseline(urls) {
   return Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 }
 
-module.exports = { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, basipProgram, floorProgram, rssSampler, sumCounts, mb, measure, stateBytes, baseline };
+module.exports = { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, basipProgram, floorProgram, parents, rssSampler, sumCounts, mb, measure, stateBytes, baseline };

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * `node scripts/profile-provider.js [--devices 400] [--latency 40] [--floor] [--no-profile] [--keep DIR]`: where the
- * dynamic-provider process spends its CPU during one `up` from empty with checkpoints skipped, against
- * emulated devices (in this process, as in the bench). The plugin is started by the CLI through
- * `pulumi-resource-pulumi-nodejs`, so the profiler reaches it through NODE_OPTIONS in the stack's
- * environment (scripts/cpu-prof-hook.js; Node 20 refuses `--cpu-prof` there). Prints the up's wall time, CPU time and peak RSS of
- * the runner, CLI and provider processes, the provider's CPU time by package and the functions with the
- * most self time. `--floor` profiles the engine floor's trivial provider instead. Needs `npm run build`.
+ * `node scripts/profile-provider.js [--devices 400] [--latency 40] [--floor] [--no-profile] [--keep DIR]`:
+ * where the dynamic-provider process spends its CPU during one `up` from empty with checkpoints
+ * skipped, against emulated devices (in this process, as in the bench). The CLI starts the plugin
+ * through `pulumi-resource-pulumi-nodejs`, so the profiler reaches it through NODE_OPTIONS in the
+ * stack's environment (scripts/cpu-prof-hook.js; Node 20 refuses `--cpu-prof` there). Prints the
+ * up's wall time, CPU time and peak RSS of the runner, CLI and provider processes, the provider's CPU
+ * time by package and the functions with the most self time. `--floor` profiles the engine floor's trivial provider instead. Needs `npm run build`.
  */
 /* global setInterval, clearInterval */
 "use strict";
@@ -14,11 +14,11 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { newLocalStack, pulumiBinDir } = require("./local-engine");
-const { ADMIN, SIP, basipProgram, floorProgram } = require("./bench-lib");
+const { ADMIN, SIP, basipProgram, floorProgram, parents } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** CPU seconds (user + system) and peak RSS of this process, the `pulumi` CLI and the provider plugin, sampled every 50 ms. */
+/** CPU seconds (user + system) and peak RSS of this process and of its `pulumi` CLI and provider plugin, sampled every 50 ms. */
 function processSampler() {
   const tick = 100; // USER_HZ on Linux
   const seen = new Map();
@@ -29,7 +29,12 @@ function processSampler() {
     return undefined;
   };
   const sample = () => {
-    for (const p of fs.readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
+    const ppid = parents();
+    const ours = (pid) => {
+      for (let p = pid; p !== undefined && p > 1; p = ppid.get(p)) if (p === process.pid) return true;
+      return false;
+    };
+    for (const p of [...ppid.keys()].filter(ours)) {
       try {
         const role = roleOf(Number(p), fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0"));
         if (!role) continue;
