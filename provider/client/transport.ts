@@ -31,15 +31,10 @@ export interface TransportResponse {
   text(): Promise<string>;
 }
 
-/** Errors of a body reach whoever reads it; a body nobody reads (a redirect, a refused answer) must not crash the process. */
-const ignore = (): void => {};
-
 function decoded(res: http.IncomingMessage): Readable {
-  res.on("error", ignore);
   const encoding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
   const decoder = encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip() : encoding === "deflate" ? zlib.createInflate() : encoding === "br" ? zlib.createBrotliDecompress() : undefined;
   if (decoder === undefined) return res;
-  decoder.on("error", ignore);
   res.on("error", (e) => decoder.destroy(e));
   return res.pipe(decoder);
 }

@@ -20,9 +20,6 @@ beforeAll(async () => {
       } else if (req.url === "/gzip") {
         res.writeHead(200, { "Content-Encoding": "gzip" });
         res.end(zlib.gzipSync('{"ok":true}'));
-      } else if (req.url === "/broken-gzip") {
-        res.writeHead(200, { "Content-Encoding": "gzip" });
-        res.end(Buffer.from("not gzip at all"));
       } else if (req.url === "/cut") {
         res.writeHead(200, { "Content-Length": "100" });
         res.write('{"half":');
@@ -72,12 +69,6 @@ test("a gzip answer is decoded, as a stream and as text", async () => {
   const chunks: Buffer[] = [];
   for await (const c of (await request(`${base}/gzip`)).body) chunks.push(c as Buffer);
   expect(Buffer.concat(chunks).toString()).toBe('{"ok":true}');
-});
-
-test("a body that does not inflate rejects its reader with the zlib code; left unread, it crashes nothing", async () => {
-  await expect((await request(`${base}/broken-gzip`)).text()).rejects.toMatchObject({ code: expect.stringMatching(/^Z_/) });
-  (await request(`${base}/broken-gzip`)).body.resume();
-  await new Promise((r) => setTimeout(r, 50)); // an unhandled 'error' would have failed the test by now
 });
 
 test("a connection cut in the middle of the body rejects; a refused connection rejects with its code", async () => {
