@@ -1,7 +1,7 @@
 /**
- * Reading an answer's body with a bound on the decompressed bytes. The transport decompresses gzip,
- * deflate and br as the body streams in, so a small compressed answer can inflate without end; we
- * read the stream ourselves and destroy it at the limit.
+ * Reading an answer's body with a bound on the decompressed bytes. node-fetch decompresses gzip and
+ * deflate as the body streams in; its `size` option stops collecting past the limit but keeps
+ * inflating what the server sends, so we read the stream ourselves and destroy it at the limit.
  */
 
 /** Largest answer body accepted (after decompression); a device's JSON answers are a few hundred bytes. */

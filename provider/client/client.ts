@@ -12,7 +12,7 @@ import * as https from "https";
 import { inspect } from "util";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
-import type { RequestInit as NodeRequestInit, Response as NodeResponse } from "node-fetch";
+import nodeFetch, { RequestInit as NodeRequestInit, Response as NodeResponse } from "node-fetch";
 import { DEVICE_DEFAULTS, normalizeEndpoint } from "../schema/device";
 import { DeviceFault, LoginResponse, isErrorEnvelope, parseFault } from "../schema/envelopes";
 import { formatFailures, report } from "../schema/report";
@@ -22,7 +22,6 @@ import { DeviceError, DeviceErrorInit } from "./errors";
 import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
 import { redactUrl } from "./redact";
 import { deviceText, Scrub, scrubber } from "./scrub";
-import { request } from "./transport";
 
 /** The subset of `fetch` the client uses; injectable for tests. */
 export type FetchLike = (url: string, init: NodeRequestInit) => Promise<Pick<NodeResponse, "status" | "headers" | "body">>;
@@ -121,7 +120,7 @@ export class DeviceClient {
     this.agent = this.endpoint.startsWith("https:")
       ? new https.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE, rejectUnauthorized: !this.opts.insecureSkipVerify, ca: this.opts.caCertificate })
       : new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE });
-    this.fetch = options.fetch ?? (request as unknown as FetchLike);
+    this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
     this.gate = gateFor(this.endpoint);
   }
 
