@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Provides a pinned Pulumi CLI (pulumi + the dynamic-provider plugin script, and the Node language host
-# when it can be had) and prints the directory that holds them. Order of preference:
+# Provides a pinned Pulumi CLI (pulumi + the dynamic-provider and policy-analyzer plugin scripts, and the
+# Node language host when it can be had) and prints the directory that holds them. Order of preference:
 #   1. a `pulumi` on PATH whose version fits (>= PULUMI_MIN_VERSION);
 #   2. a build cached in $PULUMI_BASIP_CACHE (default ~/.cache/pulumi-basip);
 #   3. a build of the pinned version from the Go module proxy into that cache (once; about 5 minutes on 2 cores: ~260 s compile plus downloads).
@@ -29,14 +29,24 @@ plugin_script() {
   echo "$src"
 }
 
+# The plugin scripts a source-built CLI lacks: the dynamic-provider host from @pulumi/pulumi, and our
+# policy analyzer under both names CLIs look up (pulumi-analyzer-policy-nodejs since 3.2xx).
+install_plugins() {
+  local dir="$1"
+  mkdir -p "$dir"
+  cp "$(plugin_script)" "$dir/" && chmod 755 "$dir/pulumi-resource-pulumi-nodejs"
+  for name in pulumi-analyzer-policy pulumi-analyzer-policy-nodejs; do
+    cp "$ROOT/scripts/pulumi-analyzer-policy" "$dir/$name" && chmod 755 "$dir/$name"
+  done
+}
+
 # 1. An installed CLI that fits.
 if [ -z "${PULUMI_BASIP_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
   have="$(pulumi version 2>/dev/null | sed 's/^v//')"
   if [ -n "$have" ] && version_ge "$have" "$MIN"; then
     dir="$(dirname "$(command -v pulumi)")"
-    if ! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
-      mkdir -p "$CACHE/shim"
-      cp "$(plugin_script)" "$CACHE/shim/" && chmod 755 "$CACHE/shim/pulumi-resource-pulumi-nodejs"
+    if ! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1 || ! command -v pulumi-analyzer-policy-nodejs >/dev/null 2>&1; then
+      install_plugins "$CACHE/shim"
       dir="$dir:$CACHE/shim"
     fi
     log "using pulumi $have from PATH"
@@ -48,7 +58,7 @@ fi
 
 # 2. A cached build.
 if [ -x "$BIN/pulumi" ]; then
-  cp "$(plugin_script)" "$BIN/" && chmod 755 "$BIN/pulumi-resource-pulumi-nodejs"
+  install_plugins "$BIN"
   echo "$BIN"
   exit 0
 fi
@@ -116,6 +126,6 @@ MOD
   fi
 fi
 
-cp "$(plugin_script)" "$BIN/" && chmod 755 "$BIN/pulumi-resource-pulumi-nodejs"
+install_plugins "$BIN"
 log "ready: $("$BIN/pulumi" version)"
 echo "$BIN"
