@@ -99,16 +99,22 @@ export const registrationInterval: ResourceRule<IntervalConfig> = {
   },
 };
 
-export const waitForRegistration: ResourceRule<Record<string, never>> = {
+type WaitConfig = { minSeconds: number };
+export const waitForRegistration: ResourceRule<WaitConfig> = {
   scope: "resource",
   name: "basip-wait-for-registration",
-  description: "waitForRegistration is on, so an up fails when the account does not register with the PBX instead of succeeding silently.",
+  description:
+    "SipAccount waitForRegistration is on (seconds), so an up fails when the account does not register with the PBX: the only evidence that a write-only SIP password is right.",
   level: "advisory",
-  config: {},
-  check: (a) =>
-    field(a.props, "waitForRegistration") === true
-      ? []
-      : [`${label(a)}: waitForRegistration is not true; set it so that an up waits until the account has registered with the PBX.`],
+  config: { minSeconds: { type: "integer", minimum: 1, maximum: 3600, default: 1, description: "Shortest accepted wait, seconds." } },
+  check: (a, c) => {
+    // The device's registration status describes the main account only; SecondSipAccount has no wait.
+    if (a.kind !== "SipAccount") return [];
+    const wait = field(a.props, "waitForRegistration");
+    if (typeof wait === "number" && wait >= c.minSeconds) return [];
+    const now = typeof wait === "number" ? `is ${wait}` : "is not set";
+    return [`${label(a)}: waitForRegistration ${now} (0 only reports the status); set it to at least ${c.minSeconds} second(s) so that an up fails when the account does not register with the PBX.`];
+  },
 };
 
 type PasswordConfig = { minLength: number };

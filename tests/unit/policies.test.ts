@@ -94,12 +94,16 @@ describe("basip-registration-interval", () => {
   });
 });
 
-test("basip-wait-for-registration wants the input true", () => {
-  expect(run(rules.waitForRegistration, account({ waitForRegistration: true }))).toEqual([]);
-  expect(run(rules.waitForRegistration, account({ waitForRegistration: false }, "SipAccount", "a"))).toEqual([
-    `SipAccount "a": waitForRegistration is not true; set it so that an up waits until the account has registered with the PBX.`,
+test("basip-wait-for-registration: SipAccount waits at least minSeconds; SecondSipAccount has no wait", () => {
+  expect(run(rules.waitForRegistration, account({ waitForRegistration: 30 }))).toEqual([]);
+  expect(run(rules.waitForRegistration, account({ waitForRegistration: 0 }, "SipAccount", "a"))).toEqual([
+    `SipAccount "a": waitForRegistration is 0 (0 only reports the status); set it to at least 1 second(s) so that an up fails when the account does not register with the PBX.`,
   ]);
-  expect(run(rules.waitForRegistration, account({}))).toHaveLength(1);
+  expect(run(rules.waitForRegistration, account({}, "SipAccount", "b"))).toEqual([
+    `SipAccount "b": waitForRegistration is not set (0 only reports the status); set it to at least 1 second(s) so that an up fails when the account does not register with the PBX.`,
+  ]);
+  expect(run(rules.waitForRegistration, account({ waitForRegistration: 10 }), PROD, { minSeconds: 30 })).toHaveLength(1);
+  expect(run(rules.waitForRegistration, account({}, "SecondSipAccount"))).toEqual([]);
   expect(rules.waitForRegistration.level).toBe("advisory");
 });
 
@@ -176,8 +180,8 @@ describe("pack config", () => {
     expect(packConfigProblems({ "basip-allowed-transports": { allow: ["tls"] } })).toEqual([
       `basip-allowed-transports: unknown property "allow" (properties: allowed, requireExplicit)`,
     ]);
-    expect(packConfigProblems({ "basip-wait-for-registration": { on: true } })).toEqual([
-      `basip-wait-for-registration: unknown property "on" (this rule takes only enforcementLevel)`,
+    expect(packConfigProblems({ "basip-no-factory-admin-password": { on: true } })).toEqual([
+      `basip-no-factory-admin-password: unknown property "on" (this rule takes only enforcementLevel)`,
     ]);
     expect(packConfigProblems({ "basip-registration-interval": { min: 700 } })).toEqual([`basip-registration-interval: min (700) must not exceed max (600)`]);
     expect(packConfigProblems({ "basip-registration-interval": { min: 700, max: 800 } })).toEqual([]);

@@ -34,7 +34,8 @@ test.each([
   [{ "basip-allowed-transports": { allowed: ["sctp"] } }, 'basip-allowed-transports: allowed: item 0: must be one of "udp", "tcp", "tls", got "sctp"'],
   [{ "basip-allowed-transports": { requireExplicit: "yes" } }, 'basip-allowed-transports: requireExplicit: must be true or false, got "yes"'],
   [{ "basip-sip-password": { minLength: "8" } }, 'basip-sip-password: minLength: must be an integer, got "8"'],
-  [{ "basip-wait-for-registration": { wait: true } }, 'basip-wait-for-registration: unknown property "wait" (this rule takes only enforcementLevel)'],
+  [{ "basip-wait-for-registration": { wait: true } }, 'basip-wait-for-registration: unknown property "wait" (properties: minSeconds)'],
+  [{ "basip-unique-sip-user": { strict: true } }, 'basip-unique-sip-user: unknown property "strict" (this rule takes only enforcementLevel)'],
 ])("%j", (config, problem) => {
   const problems = configFileProblems(JSON.stringify(config));
   expect(problems).toHaveLength(1);
