@@ -30,7 +30,7 @@ plugin_script() {
 }
 
 # The plugin scripts a source-built CLI lacks: the dynamic-provider host from @pulumi/pulumi, and our
-# policy analyzer under both names CLIs look up (pulumi-analyzer-policy-nodejs since 3.2xx).
+# policy analyzer under both names CLIs look up (v3.248: pulumi-analyzer-policy-nodejs; older: without -nodejs).
 install_plugins() {
   local dir="$1"
   mkdir -p "$dir"
