@@ -13,7 +13,7 @@ function configSchema(spec: ConfigSpec<Record<string, unknown>>): PolicyConfigSc
  * A plain copy of a resource's inputs without the values still unknown at preview (the SDK's proxy
  * throws on reading them): a stack rule then skips that resource instead of the whole stack.
  */
-function knownPart(value: unknown): unknown {
+export function knownPart(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(knownPart);
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};

@@ -5,8 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import { packConfigProblems, RULES } from "../../policies/catalog";
 import { Account, accountOf, AnyRule, stackFacts, withDefaults } from "../../policies/model";
+import { knownPart, toPolicies } from "../../policies/pack";
 import * as rules from "../../policies/rules";
 import { deviceKey, uniqueDeviceAccount, uniqueSipUser } from "../../policies/stack-rules";
 
@@ -192,5 +194,24 @@ describe("pack config", () => {
     const pack = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policies/package.json"), "utf8"));
     expect(pack.version).toBe(root.version);
     expect(pack.main).toBe("../dist/policies/index.js");
+  });
+});
+
+describe("the adapter to @pulumi/policy", () => {
+  /** What the SDK puts in props for a value unknown at preview (a string input here). */
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+  test("knownPart drops values unknown at preview instead of throwing", () => {
+    const props = unknownCheckingProxy({ device: { endpoint: UNKNOWN, timeoutMs: 5000 }, user: "1001", list: ["a"] });
+    expect(() => (props as { device: { endpoint: string } }).device.endpoint).toThrow();
+    expect(knownPart(props)).toEqual({ device: { timeoutMs: 5000 }, user: "1001", list: ["a"] });
+  });
+
+  test("every rule becomes a policy with its name, level and config schema", () => {
+    const policies = toPolicies(RULES);
+    expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual(RULES.map((r) => [r.name, r.level]));
+    const interval = policies.find((p) => p.name === "basip-registration-interval");
+    expect(Object.keys(interval?.configSchema?.properties ?? {})).toEqual(["min", "max", "requireExplicit"]);
+    expect(policies.find((p) => p.name === "basip-unique-device-account")?.configSchema).toBeUndefined();
   });
 });
