@@ -189,6 +189,12 @@ describe("pack config", () => {
     expect(packConfigProblems({ "basip-registration-interval": { min: 700, max: 800 } })).toEqual([]);
   });
 
+  test("README's rule table lists every rule with its default level, in catalogue order", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const rows = [...readme.matchAll(/^\| `(basip-[a-z-]+)` \| (mandatory|advisory) \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(RULES.map((r) => [r.name, r.level]));
+  });
+
   test("the pack's package.json carries the package version (the SDK reads it as the pack version)", () => {
     const root = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8"));
     const pack = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policies/package.json"), "utf8"));
