@@ -191,8 +191,15 @@ describe("pack config", () => {
 
   test("README's rule table lists every rule with its default level, in catalogue order", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
-    const rows = [...readme.matchAll(/^\| `(basip-[a-z-]+)` \| (mandatory|advisory) \|/gm)].map((m) => [m[1], m[2]]);
-    expect(rows).toEqual(RULES.map((r) => [r.name, r.level]));
+    const rows = [...readme.matchAll(/^\| `(basip-[a-z-]+)` \| (mandatory|advisory) \|(.*)$/gm)];
+    expect(rows.map((m) => [m[1], m[2]])).toEqual(RULES.map((r) => [r.name, r.level]));
+    // Each row names its rule's config properties, with the default where the row gives a number.
+    for (const [i, r] of RULES.entries()) {
+      for (const [key, spec] of Object.entries(r.config) as [string, { default: unknown }][]) {
+        expect(rows[i][3]).toContain(`\`${key}\``);
+        if (typeof spec.default === "number") expect(rows[i][3]).toMatch(new RegExp(`\`${key}\`[^|]*?\\(?${spec.default}\\b`));
+      }
+    }
   });
 
   test("the pack's package.json carries the package version (the SDK reads it as the pack version)", () => {
