@@ -12,7 +12,8 @@ import { failureOf, newStack, TestStack } from "./harness";
 
 jest.setTimeout(180_000);
 
-const PACK = path.resolve(__dirname, "../../policies");
+/** The pack where a user's project has it (this repository links the package into its node_modules). */
+const PACK = path.resolve(__dirname, "../../node_modules/pulumi-basip/policies");
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 
 interface Violation {
