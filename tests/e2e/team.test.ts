@@ -35,7 +35,7 @@ interface Job {
   sipPassword: string;
   adminPassword: string;
   registrationInterval: number;
-  op: "up" | "preview";
+  op: "init" | "up" | "preview";
 }
 interface JobResult {
   ok: boolean;
@@ -121,6 +121,8 @@ const siteDevices = (n: number) => emu.devices.slice((n - 1) * 2, n * 2);
 
 /** Every row of the state table, its blob decoded (base64 in a JSON column; gzip when enabled). */
 async function stateRows(): Promise<{ key: string; text: string; updatedAt: string }[]> {
+  // The backend creates its table on first use.
+  if ((await db.query("SELECT to_regclass('pulumi_state') AS t")).rows[0].t === null) return [];
   const res = await db.query("SELECT key, data->>'data' AS b64, updated_at::text AS updated FROM pulumi_state ORDER BY key");
   return res.rows.map((r: { key: string; b64: string; updated: string }) => {
     const bytes = Buffer.from(r.b64, "base64");
@@ -162,6 +164,9 @@ afterAll(async () => {
 });
 
 test("four site stacks applied at once by separate processes share one PostgreSQL backend", async () => {
+  // The admin's first use creates the backend's table: CLIs opening an empty database at once race
+  // on its CREATE TABLE IF NOT EXISTS (PostgreSQL answers 23505 to all but one).
+  expect(await runJob(site(1, { op: "init" }))).toEqual({ ok: true, phase: "run" });
   const results = await Promise.all([1, 2, 3, 4].map((n) => runJob(site(n))));
   for (const r of results) expect(r).toEqual({ ok: true, phase: "run", changes: { create: 5 } });
   for (const n of [1, 2, 3, 4]) {

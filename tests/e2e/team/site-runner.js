@@ -1,5 +1,5 @@
 /**
- * One site's `pulumi up` (or preview) as a separate process, the way a team's CI jobs run: the
+ * One site's `pulumi up` (or preview, or just stack init) as a separate process, the way a team's CI jobs run: the
  * Automation API fleet path against a shared state backend. Input: one JSON argument (see `Job` in
  * team.test.ts). Output: one JSON line {ok, phase, changes?, message?}; exit code 0 when ok.
  * The backend is checked first: an unreachable one fails here, before any workspace or stack exists.
@@ -60,6 +60,7 @@ async function main(job) {
       { workDir, projectSettings: { name: job.project, runtime: "nodejs" }, envVars },
     );
     await stack.setAllConfig({ sip: { value: job.sipPassword, secret: true }, "basip:password": { value: job.adminPassword, secret: true } });
+    if (job.op === "init") return finish({ ok: true, phase: "run" });
     const res = job.op === "preview" ? await stack.preview() : await stack.up();
     finish({ ok: true, phase: "run", changes: job.op === "preview" ? res.changeSummary : res.summary.resourceChanges });
   } catch (e) {
