@@ -17,13 +17,16 @@ export const USAGE = `usage: basip-fleet preview|up|refresh --inventory FILE [op
   --parallel N            resource steps at once within a site (pulumi --parallel; default 64)
   --report FILE           write the review report as Markdown (for a pull-request comment)
   --json FILE             write the review report as JSON
+  --policy-pack DIR       run this policy pack on preview and up (repeatable; e.g.
+                          node_modules/pulumi-basip/policies)
+  --policy-pack-config F  its config for these sites (repeatable, one per --policy-pack)
   --help, -h              this text
 
 One stack per site, named after it, in the current directory's Pulumi project (Pulumi.yaml, or a
 project "basip-fleet" written there on the first run). State: PULUMI_BACKEND_URL, else the
 project's backend, else file://./.pulumi-state. Secrets: stack config or environment variables
-(see the fleet README). Exit code: 0 when every site succeeded, 1 when any did not, 2 for bad
-usage or a bad inventory.`;
+(see the fleet README). Exit code: 0 when every site succeeded, 1 when any did not (or the
+state backend cannot be reached), 2 for bad usage or a bad inventory.`;
 
 export interface FleetArgs {
   readonly command: Command;
@@ -34,6 +37,10 @@ export interface FleetArgs {
   readonly parallel: number;
   readonly report?: string;
   readonly json?: string;
+  /** Policy packs run on preview and update (pulumi --policy-pack). */
+  readonly policyPacks?: readonly string[];
+  /** Their config files, in the same order (pulumi --policy-pack-config). */
+  readonly policyPackConfigs?: readonly string[];
 }
 
 export type ParsedArgs = { readonly kind: "run"; readonly args: FleetArgs } | { readonly kind: "help" } | { readonly kind: "error"; readonly message: string };
@@ -59,6 +66,8 @@ export function parseFleetArgs(argv: readonly string[]): ParsedArgs {
         parallel: { type: "string", default: "64" },
         report: { type: "string" },
         json: { type: "string" },
+        "policy-pack": { type: "string", multiple: true },
+        "policy-pack-config": { type: "string", multiple: true },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -84,6 +93,9 @@ export function parseFleetArgs(argv: readonly string[]): ParsedArgs {
       .filter((s) => s !== "");
     if (sites.length === 0) problems.push("--sites takes a comma-separated list of site names");
   }
+  const packs = values["policy-pack"] ?? [];
+  const packConfigs = values["policy-pack-config"] ?? [];
+  if (packConfigs.length > packs.length) problems.push("--policy-pack-config needs a --policy-pack for each config file");
   if (problems.length > 0) return { kind: "error", message: problems.join("\n") };
   return {
     kind: "run",
@@ -95,6 +107,8 @@ export function parseFleetArgs(argv: readonly string[]): ParsedArgs {
       parallel: parallel as number,
       ...(values.report ? { report: values.report } : {}),
       ...(values.json ? { json: values.json } : {}),
+      ...(packs.length > 0 ? { policyPacks: packs } : {}),
+      ...(packConfigs.length > 0 ? { policyPackConfigs: packConfigs } : {}),
     },
   };
 }

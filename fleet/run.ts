@@ -8,6 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml } from "yaml";
+import { checkBackend, redactText } from "../backend";
 import type { FleetArgs } from "./args";
 import { DeviceSpec, InventoryError, parseInventory } from "./inventory";
 import { renderMarkdown } from "./markdown";
@@ -67,8 +68,11 @@ function ensureProject(cwd: string): void {
   fs.writeFileSync(path.join(cwd, "Pulumi.yaml"), text);
 }
 
-/** The last lines of a failed CLI run, for a site that failed before any resource step. */
-function describeFailure(e: unknown): string {
+/**
+ * The last lines of a failed CLI run, for a site that failed before any resource step. The CLI
+ * repeats the backend URL, password included, in its own errors: masked here.
+ */
+function describeFailure(e: unknown, backendUrl: string | undefined): string {
   // commandResult is private in the SDK's typings; its stderr is the CLI's own message.
   const stderr = e instanceof CommandError ? (e as unknown as { commandResult?: { stderr?: string } }).commandResult?.stderr : undefined;
   const text: string = stderr ?? String((e as Error)?.message ?? e);
@@ -76,7 +80,8 @@ function describeFailure(e: unknown): string {
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l !== "" && !/^(update|preview|refresh) failed$/.test(l));
-  return lines.slice(-5).join("\n") || "the Pulumi CLI failed";
+  const last = lines.slice(-5).join("\n") || "the Pulumi CLI failed";
+  return backendUrl ? redactText(last, backendUrl) : last;
 }
 
 /** The inline program of one site: its devices; an inventory or secret problem fails the run with its message. */
@@ -96,15 +101,25 @@ function siteProgram(devices: readonly DeviceSpec[]) {
 async function runSite(site: string, devices: readonly DeviceSpec[], args: FleetArgs, ctx: RunContext, envVars: Record<string, string>, progress: Progress): Promise<SiteReport> {
   const runs: Partial<Record<Phase, EngineEvent[]>> = {};
   let outcome: SiteOutcome = {};
+  /** Mandatory policy violations of the current run, as `rule: message`. */
+  let violations: string[] = [];
+  const policies =
+    args.policyPacks === undefined ? {} : { policyPacks: args.policyPacks.map((p) => path.resolve(ctx.cwd, p)), policyPackConfigs: args.policyPackConfigs?.map((p) => path.resolve(ctx.cwd, p)) };
   const engine = (phase: Phase) => {
     const events: EngineEvent[] = [];
     runs[phase] = events;
+    violations = [];
     progress.phase(site, phase);
     return {
       parallel: args.parallel,
+      // Policy packs check what is about to be applied: the preview and the update, not a refresh.
+      ...(phase === "refresh" ? {} : policies),
       onEvent: (e: EngineEvent) => {
         events.push(e);
         progress.event(site, e);
+        const v = e.policyEvent;
+        // The message is the rule's description, then what was found.
+        if (v !== undefined && v.enforcementLevel === "mandatory") violations.push(`${v.policyName}: ${v.message.trim().split("\n").slice(1).join(" ") || v.message.trim()}`);
       },
     };
   };
@@ -118,7 +133,7 @@ async function runSite(site: string, devices: readonly DeviceSpec[], args: Fleet
         outcome = { locked: true };
         return false;
       }
-      outcome = { error: describeFailure(e) };
+      outcome = { error: violations.length > 0 ? `mandatory policy violations:\n${violations.join("\n")}` : describeFailure(e, ctx.env.PULUMI_BACKEND_URL) };
       return true;
     }
   };
@@ -164,6 +179,12 @@ export async function runFleet(args: FleetArgs, ctx: RunContext): Promise<{ exit
   if (sites instanceof InventoryError) {
     ctx.stderr.write(`${sites.problems.join("\n")}\n`);
     return { exitCode: 2 };
+  }
+  // A shared backend that is down fails here, naming it without its password, before anything is written.
+  const backend = ctx.env.PULUMI_BACKEND_URL ? await checkBackend(ctx.env.PULUMI_BACKEND_URL) : { ok: true as const };
+  if (!backend.ok) {
+    ctx.stderr.write(`basip-fleet: ${backend.message}\n`);
+    return { exitCode: 1 };
   }
   ensureProject(ctx.cwd);
   const envVars = engineEnv(ctx.cwd, ctx.env);

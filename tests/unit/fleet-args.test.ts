@@ -90,3 +90,19 @@ describe("progress lines", () => {
     expect(out[out.length - 1]).toBe("\x1b[2F\x1b[2Knorth  waiting\n\x1b[2Kb      update: 0/1 steps 0.0s\n");
   });
 });
+
+describe("policy packs", () => {
+  test("--policy-pack and --policy-pack-config are passed on, repeatable, in order", () => {
+    const parsed = parseFleetArgs(["preview", "-i", "inv.yaml", "--policy-pack", "node_modules/pulumi-basip/policies", "--policy-pack-config", "policy/north.json"]);
+    expect(parsed).toMatchObject({ kind: "run", args: { policyPacks: ["node_modules/pulumi-basip/policies"], policyPackConfigs: ["policy/north.json"] } });
+    const none = parseFleetArgs(["preview", "-i", "inv.yaml"]);
+    expect(none.kind === "run" && "policyPacks" in none.args).toBe(false);
+  });
+
+  test("a config without a pack is refused", () => {
+    expect(parseFleetArgs(["up", "-i", "inv.yaml", "--policy-pack-config", "a.json"])).toEqual({
+      kind: "error",
+      message: "--policy-pack-config needs a --policy-pack for each config file",
+    });
+  });
+});
