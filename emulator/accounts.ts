@@ -5,7 +5,7 @@
  * an edit here. Written apart from `provider/schema` on purpose: the emulator plays the device.
  */
 import { OBJECT_ENVELOPE, STRING_ENVELOPE, type Envelope } from "./envelopes";
-import { TRANSPORTS, isAllowedText, isHost, isHostPort, isIntIn, type RulesFor } from "./validation";
+import { TRANSPORTS, isAllowedText, isAnyText, isHost, isHostPort, isIntIn, isNumberIn, type RulesFor } from "./validation";
 
 /** Path of the main (first / single) account, as used by working public clients. */
 export const MAIN_ACCOUNT_PATH = "/api/v1/device/sip/settings";
@@ -55,7 +55,8 @@ export interface AccountSpec<S> {
   defaults: S;
 }
 
-const TEXT_RULE = "must be 1 to 31 allowed characters";
+// Spec 000 (Camdroid): user and password "non-empty and <= 31 characters", no character rule.
+const TEXT_RULE = "must be non-empty and at most 31 characters";
 
 const MAIN: AccountSpec<MainAccountState> = {
   path: MAIN_ACCOUNT_PATH,
@@ -67,8 +68,8 @@ const MAIN: AccountSpec<MainAccountState> = {
       rule: "must be an IPv4 address or DNS name, optionally prefixed sip: and followed by :port",
     },
     realm: { type: "string", required: true, check: isHostPort, rule: "must be an IPv4 address or DNS name with optional :port" },
-    user: { type: "string", required: true, check: (v: string) => isAllowedText(v, 1, 31), rule: TEXT_RULE },
-    password: { type: "string", required: true, check: (v: string) => isAllowedText(v, 1, 31), rule: TEXT_RULE },
+    user: { type: "string", required: true, check: (v: string) => isAnyText(v, 1, 31), rule: TEXT_RULE },
+    password: { type: "string", required: true, check: (v: string) => isAnyText(v, 1, 31), rule: TEXT_RULE },
     stun: {
       type: "object",
       required: true,
@@ -77,8 +78,8 @@ const MAIN: AccountSpec<MainAccountState> = {
         port: { type: "integer", required: true, check: (v: number) => isIntIn(v, 1, 65535), rule: "must be an integer from 1 to 65535" },
       },
     },
-    // The spec types it as "number"; the emulator still demands an integer (seconds) — see README.
-    registration_interval: { type: "number", required: false, check: (v: number) => isIntIn(v, 30, 900), rule: "must be an integer from 30 to 900" },
+    // Spec 000 types it "number": 30.5 is stored as sent.
+    registration_interval: { type: "number", required: false, check: (v: number) => isNumberIn(v, 30, 900), rule: "must be a number from 30 to 900" },
     h264: { type: "integer", required: true, check: (v: number) => isIntIn(v, 99, 127), rule: "must be an integer from 99 to 127" },
     transport: { type: "string", required: false, check: (v: string) => TRANSPORTS.includes(v), rule: "must be one of udp, tcp, tls" },
   },

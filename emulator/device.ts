@@ -41,6 +41,7 @@ export interface DeviceConfig {
   seed?: EmulatorOptions["seed"];
   /** Default {@link MAX_REQUEST_LOG}. */
   requestLogLimit?: number;
+  info?: EmulatorOptions["info"];
 }
 
 export class Device implements EmulatedDevice, DeviceContext {
@@ -50,6 +51,8 @@ export class Device implements EmulatedDevice, DeviceContext {
   state: AccountStates;
   readonly tokens: Tokens;
   readonly credentials: Credentials;
+  /** Replaces the default `/api/info` answer; mutable so tests can play another family. */
+  info?: Record<string, unknown>;
 
   private _port: number;
   private readonly listener: Listener;
@@ -65,6 +68,7 @@ export class Device implements EmulatedDevice, DeviceContext {
     this.state = initialStates(cfg.seed);
     this.tokens = new Tokens(cfg.tokenTtlMs);
     this.credentials = cfg.credentials;
+    this.info = cfg.info;
     this.listener = new Listener((req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         // A bug in the emulator must be visible, not a hung client.

@@ -19,6 +19,8 @@ export interface DeviceContext {
   readonly faults: FaultOptions;
   readonly tokens: Tokens;
   readonly credentials: Credentials;
+  /** `/api/info` answer replacing the default one (`EmulatorOptions.info`). */
+  readonly info?: Record<string, unknown>;
 }
 
 export interface Route {
@@ -36,21 +38,29 @@ export interface Route {
 
 const always = (kind: RequestKind) => (): RequestKind => kind;
 
+/** The keys Android panels answer (reference §8), with emulator values. */
+function defaultInfo(dev: DeviceContext): Record<string, unknown> {
+  return {
+    device_model: "AQ-07L",
+    device_type: "panel",
+    device_name: `Emulated BAS-IP ${dev.index + 1}`,
+    device_serial_number: `EMU-${dev.port}`,
+    firmware_version: "2.11.0",
+    framework_version: "1.0.0-emulator",
+    frontend_version: "2.11.0",
+    api_version: "2.x",
+    hybrid_enable: false,
+    hybrid_version: null,
+    commit: "emulator",
+  };
+}
+
 const INFO: Route = {
   path: "/api/info",
   methods: ["GET"],
   kind: always("info"),
   faultable: false,
-  handle: (_req, dev) =>
-    json(200, {
-      firmware_version: "2.11.0",
-      framework_version: "1.0.0-emulator",
-      frontend_version: "2.11.0",
-      api_version: "2.x",
-      device_name: `Emulated BAS-IP ${dev.index + 1}`,
-      device_type: "panel",
-      device_serial_number: `EMU-${dev.port}`,
-    }),
+  handle: (_req, dev) => json(200, dev.info ?? defaultInfo(dev)),
 };
 
 const LOGIN: Route = {

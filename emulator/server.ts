@@ -58,6 +58,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         log: opts.log,
         seed: opts.seed,
         requestLogLimit: opts.requestLogLimit,
+        info: opts.info,
       }),
     );
   }

@@ -53,6 +53,12 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** Receives one masked line per request. */
   log?: (line: string) => void;
+  /**
+   * The `/api/info` answer of every device, replacing the default (Android-panel keys: `device_model`
+   * "AQ-07L", `device_type`, `device_name`, `device_serial_number`, `firmware_version` "2.11.0",
+   * `api_version`, ...). Other families name the facts differently; set this to play one.
+   */
+  info?: Record<string, unknown>;
   /** Initial account state, merged over the factory defaults (object fields such as `stun` one level deep). */
   seed?: { [K in AccountKey]?: Partial<AccountStates[K]> };
 }
@@ -97,6 +103,8 @@ export interface EmulatedDevice {
   readonly requests: RecordedRequest[];
   /** Live, mutable faults. */
   faults: FaultOptions;
+  /** The `/api/info` answer replacing the default one; mutable. */
+  info?: Record<string, unknown>;
   /** Merge faults into {@link faults}. */
   injectFaults(f: Partial<FaultOptions>): void;
   /** Empty the request log and reset the {@link receivedWebPass} flag. */

@@ -52,6 +52,16 @@ export function isAllowedText(s: string, min: number, max: number): boolean {
   return s.length >= min && s.length <= max && ALLOWED_TEXT.test(s);
 }
 
+/** Any characters, counted as code points (spec 000 sets no character rule for the main account). */
+export function isAnyText(s: string, min: number, max: number): boolean {
+  const n = [...s].length;
+  return n >= min && n <= max;
+}
+
+export function isNumberIn(v: number, min: number, max: number): boolean {
+  return Number.isFinite(v) && v >= min && v <= max;
+}
+
 export function isIntIn(v: number, min: number, max: number): boolean {
   return Number.isInteger(v) && v >= min && v <= max;
 }

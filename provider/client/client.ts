@@ -8,7 +8,6 @@
  */
 import { createHash } from "crypto";
 import * as http from "http";
-import * as https from "https";
 import { inspect } from "util";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
@@ -22,6 +21,7 @@ import { DeviceError, DeviceErrorInit } from "./errors";
 import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
 import { redactUrl } from "./redact";
 import { deviceText, Scrub, scrubber } from "./scrub";
+import { agentFor } from "./tls";
 
 /** The subset of `fetch` the client uses; injectable for tests. */
 export type FetchLike = (url: string, init: NodeRequestInit) => Promise<Pick<NodeResponse, "status" | "headers" | "body">>;
@@ -45,6 +45,8 @@ export interface ClientOptions {
   readonly insecureSkipVerify?: boolean;
   /** PEM CA certificate that signs the device's certificate. */
   readonly caCertificate?: string;
+  /** SHA-256 fingerprint of the device certificate; when set, only that certificate is accepted. */
+  readonly tlsFingerprint?: string;
   readonly fetch?: FetchLike;
 }
 
@@ -99,7 +101,7 @@ export class DeviceClient {
   readonly endpoint: string;
   readonly username: string;
   readonly stats: ClientStats = { logins: 0, requests: 0 };
-  private readonly opts: { timeoutMs: number; retries: number; retryDelayMs: number; insecureSkipVerify: boolean; caCertificate?: string };
+  private readonly opts: { timeoutMs: number; retries: number; retryDelayMs: number; insecureSkipVerify: boolean; caCertificate?: string; tlsFingerprint?: string };
   private readonly fetch: FetchLike;
   private readonly agent: http.Agent;
   /** Shared by every client of this device: caps its requests in flight. */
@@ -115,11 +117,10 @@ export class DeviceClient {
       retryDelayMs: options.retryDelayMs ?? DEVICE_DEFAULTS.retryDelayMs,
       insecureSkipVerify: options.insecureSkipVerify ?? DEVICE_DEFAULTS.insecureSkipVerify,
       caCertificate: options.caCertificate,
+      tlsFingerprint: options.tlsFingerprint,
     };
     // Keep-alive: embedded web servers are slow to accept; reusing one socket saves a handshake per call.
-    this.agent = this.endpoint.startsWith("https:")
-      ? new https.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE, rejectUnauthorized: !this.opts.insecureSkipVerify, ca: this.opts.caCertificate })
-      : new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT_PER_DEVICE });
+    this.agent = agentFor(this.endpoint, { ...this.opts, maxSockets: MAX_IN_FLIGHT_PER_DEVICE });
     this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
     this.gate = gateFor(this.endpoint);
   }
@@ -155,6 +156,13 @@ export class DeviceClient {
     const call: Call = { operation, method: "POST", path, body: JSON.stringify(body), secrets: [...secrets, ...password] };
     this.remember(call.secrets);
     await this.authed(call);
+  }
+
+  /** `GET path` without logging in, one attempt, the answer as JSON: identification probes (`/api/info`). */
+  async probe(operation: string, path: string): Promise<unknown> {
+    const call: Call = { operation, method: "GET", path, secrets: [] };
+    const answer = await this.gate.run(() => this.once(call, undefined, 1));
+    return this.decode(call, answer, t.unknown);
   }
 
   /** Logs in once; concurrent callers share the same login. */

@@ -12,7 +12,7 @@ const clients = new Map<string, DeviceClient>();
 function keyOf(o: ClientOptions): string {
   // Hash the credentials so the map never holds a second plain copy as a key.
   const secret = createHash("sha256").update(`${o.username}\0${o.password}`).digest("hex");
-  return [normalizeEndpoint(o.endpoint), secret, o.timeoutMs, o.retries, o.insecureSkipVerify, o.caCertificate ?? ""].join("|");
+  return [normalizeEndpoint(o.endpoint), secret, o.timeoutMs, o.retries, o.insecureSkipVerify, o.caCertificate ?? "", o.tlsFingerprint ?? ""].join("|");
 }
 
 /** The shared client for these options, created on first use. */

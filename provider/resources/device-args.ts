@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountSchema } from "../schema/accounts";
 import type { DeviceConnection } from "../schema/device";
+import { COMPUTED_OUTPUTS, type ComputedOutput } from "../schema/outputs";
 
 /** How to reach and log in to a BAS-IP device. */
 export interface DeviceArgs {
@@ -24,6 +25,12 @@ export interface DeviceArgs {
   insecureSkipVerify?: pulumi.Input<boolean>;
   /** PEM certificate of the CA that signed the device's certificate. */
   caCertificate?: pulumi.Input<string>;
+  /**
+   * SHA-256 fingerprint of the device's certificate (`openssl x509 -noout -fingerprint -sha256` prints
+   * it as `AB:CD:...`; either case, colons optional). When set, only that certificate is accepted,
+   * whatever its issuer or name: the safe way to use a panel's self-signed certificate. https:// only.
+   */
+  tlsFingerprint?: pulumi.Input<string>;
   /** Timeout of each HTTP attempt, 100 to 600000 ms. Dynamic resources ignore `customTimeouts`, so this is the knob. @default 10000 */
   timeoutMs?: pulumi.Input<number>;
   /** Extra attempts after a connection error, a timeout or a 5xx, 0 to 10. @default 2 */
@@ -54,6 +61,9 @@ export function deviceInputs(device: pulumi.Input<DeviceArgs>): { device: pulumi
 /**
  * The provider inputs of one account resource: the device split as `deviceInputs` does, then every
  * field of the schema's table taken from `args` (so no field can be forgotten here), secrets wrapped.
+ * Keys outside the table go through as well, so that `check` names them (a JavaScript program has no
+ * type checker to catch `registrationIntreval`); they are wrapped as secrets because the engine
+ * prints a failing key's value, and a misspelt `pasword` holds a password.
  */
 export function accountInputs(schema: AccountSchema, args: { device: pulumi.Input<DeviceArgs> }): pulumi.Inputs {
   const inputs: pulumi.Inputs = { ...deviceInputs(args.device) };
@@ -61,6 +71,11 @@ export function accountInputs(schema: AccountSchema, args: { device: pulumi.Inpu
   for (const name of Object.keys(schema.fields)) {
     const value = values[name];
     inputs[name] = value !== undefined && schema.secrets.includes(name) ? pulumi.secret(value) : value;
+  }
+  // Seeded so the engine registers them as outputs; a program's own value for one is refused by `check`.
+  for (const name of COMPUTED_OUTPUTS) inputs[name] = values[name];
+  for (const [name, value] of Object.entries(values)) {
+    if (!(name in inputs) && name !== "device" && value !== undefined) inputs[name] = pulumi.secret(value);
   }
   return inputs;
 }
@@ -81,13 +96,13 @@ type FieldTypesMatch<A, S> = { [K in keyof S]-?: K extends keyof A ? Same<pulumi
 /**
  * `true` when `Args` has exactly `device` plus the settings' fields, required alike, each a
  * `pulumi.Input` of the codec's type, and the resource's outputs are exactly `device`,
- * `devicePassword` plus the settings' fields. Otherwise `false`, and `expectTrue` fails to compile.
+ * `devicePassword`, the computed outputs (`COMPUTED_OUTPUTS`) plus the settings' fields. Otherwise `false`, and `expectTrue` fails to compile.
  */
 export type MatchesSchema<Args, Resource, Settings> = [
   Same<keyof Args, "device" | keyof Settings>,
   Same<RequiredKeys<Args>, "device" | RequiredKeys<Settings>>,
   FieldTypesMatch<Args, Settings>,
-  Same<OutputNames<Resource>, "device" | "devicePassword" | keyof Settings>,
+  Same<OutputNames<Resource>, "device" | "devicePassword" | ComputedOutput | keyof Settings>,
 ] extends [true, true, true, true]
   ? true
   : false;

@@ -12,13 +12,15 @@ import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
 import { AccountFailure, readAccount, writeAccount } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
-import { InternalError, isDeviceError, ResourceError } from "../client/errors";
+import { DeviceError, InternalError, isDeviceError, ResourceError } from "../client/errors";
+import { deviceInfoOf } from "../client/info";
 import { scrubber } from "../client/scrub";
 import { clientFor } from "../client/sessions";
 import { AccountSchema } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
 import { argOfWire } from "../schema/mapping";
-import { withMarkers } from "../schema/markers";
+import { markerKeys, withMarkers } from "../schema/markers";
+import { describeDevice, DeviceInfo } from "../schema/info";
 import { FieldFailure } from "../schema/report";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
 
@@ -62,7 +64,7 @@ export function check(schema: AccountSchema, news: Props, olds: Props = {}): { i
   if (typeof news !== "object" || news === null || Array.isArray(news)) return { inputs: {}, failures: [{ property: "", reason: "inputs must be an object" }] };
   if (deeperThan(news, MAX_INPUT_DEPTH)) return { inputs: {}, failures: [{ property: "", reason: `inputs nest deeper than ${MAX_INPUT_DEPTH} levels` }] };
   return pipe(
-    validateAccountInputs(schema, news),
+    validateAccountInputs(schema, news, markerKeys(schema)),
     E.match(
       (failures) => ({ inputs: news, failures }),
       (inputs) => ({ inputs: withMarkers(schema, olds, inputs), failures: [] }),
@@ -130,6 +132,7 @@ export function connectionOf(props: Props, fallback: FallbackCredentials): E.Eit
     retries: device.retries ?? DEVICE_DEFAULTS.retries,
     insecureSkipVerify: device.insecureSkipVerify,
     caCertificate: device.caCertificate,
+    tlsFingerprint: device.tlsFingerprint,
   });
 }
 
@@ -161,6 +164,10 @@ function secretsOf(schema: AccountSchema, ...props: Props[]): string[] {
 /** One resource operation (`create (adopt) SIP account`): runs its steps, names its failures. */
 class Operation {
   readonly name: string;
+  /** The account path of the target, once known: a 404 there means the account is not at that path. */
+  private path?: string;
+  /** What the device said about itself, for messages: this run's `/api/info` or the state's. */
+  private info?: Promise<DeviceInfo | undefined>;
 
   constructor(
     step: string,
@@ -171,11 +178,26 @@ class Operation {
     this.name = `${step} ${schema.title}`;
   }
 
+  /** Asks the device who it is (once per client and run); the answer also decorates failures. */
+  identify(client: DeviceClient): Promise<DeviceInfo | undefined> {
+    this.info = deviceInfoOf(client);
+    return this.info;
+  }
+
+  /** Uses the description kept in state, without a request. */
+  knownAs(info: unknown): void {
+    this.info = Promise.resolve(info as DeviceInfo | undefined);
+  }
+
   /** The failure of a device step. The device's parameter is named as our arg too. */
-  failure(e: AccountFailure, note = ""): ResourceError {
+  failure(e: AccountFailure, note = "", info?: DeviceInfo): ResourceError {
     if (!isDeviceError(e)) return new ResourceError(`${this.name}: ${note}${e.message}`, { kind: "internal", operation: this.name, cause: e });
     const field = e.param === undefined ? undefined : argOfWire(e.param);
-    return new ResourceError(`${this.name}: ${note}${e.message}${field === undefined ? "" : ` [field ${field}]`}`, {
+    const who = describeDevice(info);
+    const message = e.status === 404 && e.path === this.path ? this.missingAccount(e) : e.message;
+    // The device's model and firmware, when known, go right after its endpoint.
+    const text = who === undefined ? message : message.replace(`BAS-IP device ${e.device}`, `BAS-IP device ${e.device} (${who})`);
+    return new ResourceError(`${this.name}: ${note}${text}${field === undefined ? "" : ` [field ${field}]`}`, {
       kind: e.kind,
       operation: this.name,
       device: e.device,
@@ -187,6 +209,16 @@ class Operation {
     });
   }
 
+  /** A 404 on the account path: the device has no such account there; say which argument moves it. */
+  private missingAccount(e: DeviceError): string {
+    const { title, kind, pathOption } = this.schema;
+    const what =
+      kind === "second"
+        ? `BAS-IP does not publish the second account's path: find the one your firmware serves (see README, The second account's path) and set device.${pathOption}`
+        : `if your firmware serves it elsewhere, set device.${pathOption}`;
+    return `BAS-IP device ${e.device} has no ${title} at ${e.path} (${e.method} answered HTTP 404); ${what}`;
+  }
+
   /** A failure found by us, not reported by a device. */
   problem(kind: "config" | "unapplied", text: string, device?: string): ResourceError {
     return new ResourceError(`${this.name}: ${text}`, { kind, operation: this.name, device });
@@ -195,7 +227,7 @@ class Operation {
   /** Awaits one device step; its failure is thrown, prefixed by `note`. */
   async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
     const result = await task();
-    if (E.isLeft(result)) throw this.failure(result.left, note);
+    if (E.isLeft(result)) throw this.failure(result.left, note, await this.info);
     return result.right;
   }
 
@@ -211,6 +243,7 @@ class Operation {
   target(props: Props, fallback: FallbackCredentials): Target {
     const target = targetOf(this.schema, props, fallback);
     if (E.isLeft(target)) throw this.problem("config", target.left, endpointOf(props));
+    this.path = target.right.path;
     return target.right;
   }
 }
@@ -242,17 +275,24 @@ async function apply(op: Operation, { client, path }: Target, inputs: Props, cur
 export async function create(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials): Promise<{ id: string; outs: Props }> {
   const outs = await new Operation("create (adopt)", schema, secretsOf(schema, inputs)).run(async (op) => {
     const target = op.target(inputs, fallback);
+    // Asked alongside the first read, so a device that answers slowly costs no extra wait.
+    const info = op.identify(target.client);
     const current = await op.step(readAccount(target.client, schema, target.path, op.secrets));
-    return apply(op, target, inputs, current);
+    const applied = await apply(op, target, inputs, current);
+    return { ...applied, deviceInfo: await info };
   });
   return { id: idOf(schema, inputs), outs };
 }
 
 /** `update` writes only when an account field changed; connection-only changes touch state alone. */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
-  if (changedFields(schema, olds, news).length === 0) return { outs: { ...news } };
-  const outs = await new Operation("update", schema, secretsOf(schema, news, olds)).run((op) => apply(op, op.target(news, fallback), news));
-  return { outs };
+  // The device is not asked again: its description is kept from create or the last refresh.
+  const kept = { deviceInfo: olds.deviceInfo };
+  if (changedFields(schema, olds, news).length === 0) return { outs: { ...news, ...kept } };
+  const op = new Operation("update", schema, secretsOf(schema, news, olds));
+  op.knownAs(olds.deviceInfo);
+  const outs = await op.run((o) => apply(o, o.target(news, fallback), news));
+  return { outs: { ...outs, ...kept } };
 }
 
 /**
@@ -260,13 +300,15 @@ export async function update(schema: AccountSchema, olds: Props, news: Props, fa
  * one from state, because the device only answers `WebPass`.
  */
 export async function read(schema: AccountSchema, id: string, props: Props, fallback: FallbackCredentials): Promise<{ id: string; props: Props; inputs: Props }> {
-  const onDevice = await new Operation("refresh", schema, secretsOf(schema, props)).run((op) => {
+  const { onDevice, info } = await new Operation("refresh", schema, secretsOf(schema, props)).run(async (op) => {
     const { client, path } = op.target(props, fallback);
-    return op.step(readAccount(client, schema, path, op.secrets));
+    const asked = op.identify(client);
+    return { onDevice: await op.step(readAccount(client, schema, path, op.secrets)), info: await asked };
   });
-  const refreshed: Props = { ...props };
+  const { deviceInfo: _old, ...inputs } = props;
   for (const k of Object.keys(accountFields(schema, props))) {
-    if (k !== "password" && onDevice[k] !== undefined) refreshed[k] = onDevice[k];
+    if (k !== "password" && onDevice[k] !== undefined) inputs[k] = onDevice[k];
   }
-  return { id, props: refreshed, inputs: refreshed };
+  // A device that stopped answering `/api/info` keeps the description it gave before.
+  return { id, props: { ...inputs, deviceInfo: info ?? props.deviceInfo }, inputs };
 }

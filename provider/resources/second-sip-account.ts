@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secondSipAccountProvider } from "./dynamic";
 import { SECOND_SIP_ACCOUNT, SecondSipAccountSettings } from "../schema/accounts";
+import type { DeviceInfo } from "../schema/info";
 import { guardedInputs } from "./guards";
+import { warnPlainHttp } from "./warnings";
 import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
 
 /** Arguments of a {@link SecondSipAccount}. Rules are checked at preview, before any device request. */
@@ -40,6 +42,8 @@ export class SecondSipAccount extends pulumi.dynamic.Resource {
   declare readonly device: pulumi.Output<DeviceConnectionOutput>;
   /** Admin password, secret; absent when it comes from stack config or the environment. */
   declare readonly devicePassword: pulumi.Output<string | undefined>;
+  /** What the device says about itself (`GET /api/info`, no login), read on create and refresh; empty when it does not say. */
+  declare readonly deviceInfo: pulumi.Output<DeviceInfo | undefined>;
   declare readonly proxy: pulumi.Output<string>;
   declare readonly realm: pulumi.Output<string>;
   declare readonly user: pulumi.Output<string>;
@@ -59,6 +63,7 @@ export class SecondSipAccount extends pulumi.dynamic.Resource {
       "basip",
       "SecondSipAccount",
     );
+    warnPlainHttp(args.device, this);
   }
 }
 

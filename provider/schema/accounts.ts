@@ -11,6 +11,8 @@ import {
   H264_DEFAULT,
   MainPassword,
   MainProxy,
+  MainRegistrationInterval,
+  MainUser,
   HostPort,
   OptionalHostPort,
   RegistrationInterval,
@@ -21,7 +23,7 @@ import {
   Stun,
   Transport,
 } from "./rules";
-import { DeviceInteger, DeviceStun, DeviceText } from "./device-values";
+import { DeviceInteger, DeviceNumber, DeviceStun, DeviceText } from "./device-values";
 
 /** One field of an account. */
 export interface Field<C extends t.Mixed = t.Mixed, R extends boolean = boolean, W extends string = string, D extends t.Mixed = t.Mixed> {
@@ -85,10 +87,10 @@ function wireCodec<F extends Fields>(name: string, fields: F): t.Type<WireOf<F>,
 export const SIP_ACCOUNT_FIELDS = {
   proxy: required(MainProxy, "proxy", DeviceText),
   realm: required(HostPort, "realm", DeviceText),
-  user: required(SipUser, "user", DeviceText),
+  user: required(MainUser, "user", DeviceText),
   password: required(MainPassword, "password", DeviceText, { secret: true }),
   stun: required(Stun, "stun", DeviceStun),
-  registrationInterval: optional(RegistrationInterval, "registration_interval", DeviceInteger),
+  registrationInterval: optional(MainRegistrationInterval, "registration_interval", DeviceNumber),
   h264: optional(H264, "h264", DeviceInteger, { default: H264_DEFAULT }),
   transport: optional(Transport, "transport", DeviceText),
 } as const;
@@ -145,6 +147,8 @@ export type AccountKind = "main" | "second";
 /** Everything the generic lifecycle needs to know about one account. */
 export interface AccountSchema {
   readonly kind: AccountKind;
+  /** The resource class, as programs name it. */
+  readonly typeName: "SipAccount" | "SecondSipAccount";
   /** Human name used in messages. */
   readonly title: string;
   /** Ends the resource id, after the endpoint: `http://10.0.0.21#sip-account`. */
@@ -162,7 +166,7 @@ export interface AccountSchema {
   readonly wire: t.Mixed;
 }
 
-type Meta = Pick<AccountSchema, "kind" | "title" | "idSuffix" | "pathOption">;
+type Meta = Pick<AccountSchema, "kind" | "typeName" | "title" | "idSuffix" | "pathOption">;
 
 function accountSchema(meta: Meta, fields: Fields, wire: t.Mixed): AccountSchema {
   const entries = Object.entries(fields);
@@ -178,13 +182,13 @@ function accountSchema(meta: Meta, fields: Fields, wire: t.Mixed): AccountSchema
 }
 
 export const SIP_ACCOUNT = accountSchema(
-  { kind: "main", title: "SIP account", idSuffix: "sip-account", pathOption: "mainAccountPath" },
+  { kind: "main", typeName: "SipAccount", title: "SIP account", idSuffix: "sip-account", pathOption: "mainAccountPath" },
   SIP_ACCOUNT_FIELDS,
   SipAccountWire,
 );
 
 export const SECOND_SIP_ACCOUNT = accountSchema(
-  { kind: "second", title: "second SIP account", idSuffix: "second-sip-account", pathOption: "secondAccountPath" },
+  { kind: "second", typeName: "SecondSipAccount", title: "second SIP account", idSuffix: "second-sip-account", pathOption: "secondAccountPath" },
   SECOND_SIP_ACCOUNT_FIELDS,
   SecondSipAccountWire,
 );

@@ -3,6 +3,7 @@
  * account fields, so a typo in an endpoint fails at preview, before any request.
  */
 import * as t from "io-ts";
+import { TlsFingerprint } from "./fingerprint";
 import { integerIn, rule } from "./rules";
 
 // Scheme, then a host (name, IPv4 or [IPv6]) and an optional port: nothing the URL parser would
@@ -44,6 +45,7 @@ export const DeviceConnection = t.intersection(
         (s) => s.length <= MAX_CA_CERTIFICATE && s.includes("-----BEGIN CERTIFICATE-----"),
         `must be a PEM certificate of at most ${MAX_CA_CERTIFICATE} characters`,
       ),
+      tlsFingerprint: TlsFingerprint,
       timeoutMs: integerIn("TimeoutMs", 100, 600000),
       retries: integerIn("Retries", 0, 10),
       mainAccountPath: ApiPath,
@@ -66,6 +68,7 @@ export function connectionProblems(device: Partial<DeviceConnection>): [string, 
   const problems: [string, string][] = [];
   if (device.caCertificate !== undefined) problems.push(["caCertificate", "applies to https:// endpoints only; this endpoint is http://"]);
   if (device.insecureSkipVerify === true) problems.push(["insecureSkipVerify", "applies to https:// endpoints only; this endpoint is http://"]);
+  if (device.tlsFingerprint !== undefined) problems.push(["tlsFingerprint", "applies to https:// endpoints only; this endpoint is http://"]);
   return problems;
 }
 

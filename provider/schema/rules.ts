@@ -75,36 +75,53 @@ export const SipUriProxy = str(
   "must be sip: followed by an IPv4 address or DNS name with an optional :port",
 );
 
-/** SIP user (number): 1 to 31 characters from the allowed set. */
+/** Second account SIP user (spec 002): 1 to 31 characters from the allowed set. */
 export const SipUser = str("SipUser", (s) => s.length >= 1 && s.length <= 31 && inSet(s), `must be 1 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
+
+/** Characters counted as a person reads them: an emoji or accented letter is one, not two UTF-16 units. */
+const charCount = (s: string) => [...s].length;
+/** C0 controls and DEL: our deviation from spec 000, which sets no character rule (see README, Per-account rules). */
+const hasControl = (s: string) => /[\u0000-\u001f\u007f]/.test(s);
+const ANY_TEXT_RULE = "must be 1 to 31 characters, none of them a control character";
+const isAnyText = (s: string) => charCount(s) >= 1 && charCount(s) <= 31 && !hasControl(s);
+
+/** Main account SIP user (spec 000: "non-empty and <= 31 characters", no character rule). */
+export const MainUser = str("MainUser", isAnyText, ANY_TEXT_RULE);
 
 /** SIP user id: 0 to 31 characters from the allowed set. */
 export const SipUserId = str("SipUserId", (s) => s.length <= 31 && inSet(s), `must be 0 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
 
-const password = (name: string, min: number) =>
+/** A SIP password: `accept` is the account's own rule, stated by `ruleText`; `WebPass` is refused on both. */
+const password = (name: string, accept: (s: string) => boolean, ruleText: string) =>
   new t.Type<string, string, unknown>(
     name,
-    (u): u is string => typeof u === "string" && u !== WEB_PASS && u.length >= min && u.length <= 31 && inSet(u),
+    (u): u is string => typeof u === "string" && u !== WEB_PASS && accept(u),
     (u, c) => {
       if (typeof u !== "string") return t.failure(u, c, "must be a string");
       if (u === WEB_PASS) return t.failure(u, c, `must not be "${WEB_PASS}": that is the placeholder devices answer instead of the real password`);
-      if (u.length < min || u.length > 31 || !inSet(u)) return t.failure(u, c, `must be ${min} to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
-      return t.success(u);
+      return accept(u) ? t.success(u) : t.failure(u, c, ruleText);
     },
     t.identity,
   );
 
-/** Main account SIP password (Camdroid spec: 1 to 31 characters). */
-export const MainPassword = password("MainPassword", 1);
+/** Main account SIP password (spec 000: 1 to 31 characters, no character rule; control characters refused). */
+export const MainPassword = password("MainPassword", isAnyText, ANY_TEXT_RULE);
 
-/** Second account SIP password (Android-panel spec: 6 to 31 characters). */
-export const SecondPassword = password("SecondPassword", 6);
+/** Second account SIP password (spec 002: 6 to 31 characters from the allowed set). */
+export const SecondPassword = password("SecondPassword", (s) => s.length >= 6 && s.length <= 31 && inSet(s), `must be 6 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
 
 /** An integer from `min` to `max`, both included. */
 export const integerIn = (name: string, min: number, max: number) =>
   rule(name, t.number, (n) => Number.isInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`);
 
-/** Registration expiry in seconds. */
+/** A finite number from `min` to `max`, both included; fractions allowed. */
+export const numberIn = (name: string, min: number, max: number) =>
+  rule(name, t.number, (n) => Number.isFinite(n) && n >= min && n <= max, `must be a number from ${min} to ${max}`);
+
+/** Main account registration expiry in seconds: spec 000 types it "number", so 30.5 is valid. */
+export const MainRegistrationInterval = numberIn("MainRegistrationInterval", 30, 900);
+
+/** Second account registration expiry in seconds: spec 002 types it "integer". */
 export const RegistrationInterval = integerIn("RegistrationInterval", 30, 900);
 
 /** H.264 RTP payload type; the device default is 102. */

@@ -6,7 +6,9 @@ import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { AccountSchema } from "./accounts";
 import { AdminPassword, connectionProblems, DeviceConnection } from "./device";
+import { COMPUTED_OUTPUTS } from "./outputs";
 import { FieldFailure, report } from "./report";
+import { KeyScope, unknownKeys } from "./unknown";
 
 /** The sentinel Pulumi puts in place of a value that is not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -60,11 +62,34 @@ const connectionProps: Props = {
   devicePassword: { codec: AdminPassword, required: false },
 };
 
+/** Keys the dynamic-provider host adds to every resource's inputs. */
+const HOST_KEYS = ["__provider"];
+
+/** Names valid in a nested object that its codec does not hold: the class splits `device.password` off as `devicePassword`. */
+const SPLIT_OFF: Readonly<Record<string, readonly string[]>> = { device: ["password"] };
+
+/** Unknown keys at every level whose codec is an object (`device`, `stun`). */
+function strayKeys(props: Props, value: Record<string, unknown>, scope: KeyScope, prefix: string): FieldFailure[] {
+  const nested = Object.entries(props).flatMap(([key, { codec }]) => {
+    const inner = propsOf(codec);
+    const v = value[key];
+    if (inner === undefined || !isObject(v)) return [];
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    return strayKeys(inner, v, { what: `a field of \`${path}\``, names: [...Object.keys(inner), ...(SPLIT_OFF[path] ?? [])] }, path);
+  });
+  return [...unknownKeys(value, scope, prefix), ...nested];
+}
+
 /**
  * Validates the inputs of one account resource. Returns the inputs the provider keeps (known keys
- * only, defaults applied) or every failure at once.
+ * only, defaults applied) or every failure at once; a key no rule knows is a failure too.
  */
-export function validateAccountInputs(schema: AccountSchema, raw: Record<string, unknown>): E.Either<FieldFailure[], Record<string, unknown>> {
+export function validateAccountInputs(
+  schema: AccountSchema,
+  raw: Record<string, unknown>,
+  /** Names the provider derives into the inputs (change markers): refused from a program like outputs. */
+  derived: readonly string[] = [],
+): E.Either<FieldFailure[], Record<string, unknown>> {
   const fields: Props = {
     ...Object.fromEntries(Object.entries(schema.required).map(([k, codec]) => [k, { codec, required: true }])),
     ...Object.fromEntries(Object.entries(schema.optional).map(([k, codec]) => [k, { codec, required: false }])),
@@ -72,7 +97,13 @@ export function validateAccountInputs(schema: AccountSchema, raw: Record<string,
   const all: Props = { ...connectionProps, ...fields };
   const withDefaults: Record<string, unknown> = { ...schema.defaults };
   for (const key of Object.keys(all)) if (raw[key] !== undefined) withDefaults[key] = raw[key];
-  const failures = validateProps(all, withDefaults, "");
+  const scope: KeyScope = {
+    what: `an argument of ${schema.typeName}`,
+    names: ["device", ...Object.keys(fields)],
+    alsoKnown: [...Object.keys(connectionProps), ...HOST_KEYS],
+    outputs: [...COMPUTED_OUTPUTS, ...derived],
+  };
+  const failures = [...validateProps(all, withDefaults, ""), ...strayKeys(all, raw, scope, "")];
   if (failures.length === 0 && isObject(withDefaults.device)) {
     failures.push(...connectionProblems(withDefaults.device).map(([k, reason]) => ({ property: `device.${k}`, reason })));
   }

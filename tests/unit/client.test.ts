@@ -249,7 +249,7 @@ describe("device error envelopes", () => {
     expect(err.param).toBe("registration_interval");
     expect(err.attempts).toBe(1);
     expect(err.message).toContain(`POST ${MAIN}`);
-    expect(err.message).toContain("parameter registration_interval: must be an integer from 30 to 900");
+    expect(err.message).toContain("parameter registration_interval: must be a number from 30 to 900");
     expect(err.message).not.toContain(validMain.password);
     expect(device.counts()).toEqual({ login: 1, read: 0, write: 1, info: 0, total: 2 });
     expect(device.main.registration_interval).toBe(60);

@@ -221,7 +221,7 @@ describe("emulator device", () => {
       ["password wrong type", { password: 123456 }, { password: "must be a string" }],
       ["h264 out of range", { h264: 128 }, { h264: "must be an integer from 99 to 127" }],
       ["h264 not integer", { h264: 100.5 }, { h264: "must be an integer from 99 to 127" }],
-      ["registration_interval too small", { registration_interval: 29 }, { registration_interval: "must be an integer from 30 to 900" }],
+      ["registration_interval too small", { registration_interval: 29 }, { registration_interval: "must be a number from 30 to 900" }],
       ["registration_interval string", { registration_interval: "60" }, { registration_interval: "must be a number" }],
       ["transport enum", { transport: "sctp" }, { transport: "must be one of udp, tcp, tls" }],
       ["user too long", { user: "x".repeat(32) }, { user: expect.any(String) as unknown as string }],

@@ -124,7 +124,7 @@ describe("every problem names the file and line, the device and the field", () =
 
   test("a bad account field, by the resources' schema", () => {
     const text = GOOD.replace("registrationInterval: 120", "registrationInterval: 10");
-    expect(problemsOf(text)).toEqual([`${at(text, "registrationInterval: 10")}: device lobby-2: sip.registrationInterval: must be an integer from 30 to 900, got 10`]);
+    expect(problemsOf(text)).toEqual([`${at(text, "registrationInterval: 10")}: device lobby-2: sip.registrationInterval: must be a number from 30 to 900, got 10`]);
   });
 
   test("a bad site default is reported for each device that inherits it, at the default's line, saying so", () => {

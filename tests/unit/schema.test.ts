@@ -79,9 +79,11 @@ function acceptedOf(account: Account, patch: Inputs): Inputs {
 // ---- the rule texts, written out ------------------------------------------------------------------
 
 const CHARS = "letters, digits, space and ~`!@#$%^&*()_-+={[}]|\"<,>.?/;";
+/** Spec 000 sets no character rule for the main account; refusing control characters is ours (README). */
+const MAIN_TEXT = "must be 1 to 31 characters, none of them a control character";
 const USER = `must be 1 to 31 characters from: ${CHARS}`;
 const USER_ID = `must be 0 to 31 characters from: ${CHARS}`;
-const MAIN_PW = `must be 1 to 31 characters from: ${CHARS}`;
+const MAIN_PW = MAIN_TEXT;
 const SECOND_PW = `must be 6 to 31 characters from: ${CHARS}`;
 const WEBPASS = 'must not be "WebPass": that is the placeholder devices answer instead of the real password';
 const NOT_STRING = "must be a string";
@@ -96,6 +98,12 @@ const API_PATH = "must be an absolute path such as /api/v1/device/sip/settings";
 const ADMIN_PW = "must be 1 to 64 characters without control characters";
 const REQUIRED = "is required";
 const integer = (min: number, max: number) => `must be an integer from ${min} to ${max}`;
+const number = (min: number, max: number) => `must be a number from ${min} to ${max}`;
+const FINGERPRINT = "must be a SHA-256 fingerprint, 64 hex digits with or without colons, as `openssl x509 -noout -fingerprint -sha256` prints it";
+const unknownArg = (type: string, hint: string) => `is not an argument of ${type}; ${hint}`;
+const unknownIn = (owner: string, hint: string) => `is not a field of \`${owner}\`; ${hint}`;
+const SECOND_NAMES = "valid names: device, proxy, realm, user, password, transport, userId, registrationInterval, outbound";
+const meant = (name: string) => `did you mean \`${name}\`?`;
 /** A non-secret field's message: the rule, then the rejected value as JSON. */
 const got = (rule: string, value: unknown) => `${rule}, got ${JSON.stringify(value)}`;
 
@@ -174,18 +182,18 @@ const BAD: Row[] = [
   row("main", "realm empty port", { realm: "pbx.example.com:" }, "realm", got(HOST_PORT, "pbx.example.com:")),
   row("main", "proxy sip:1.2.3.256", { proxy: "sip:1.2.3.256" }, "proxy", got(MAIN_PROXY, "sip:1.2.3.256")),
   // main account: user
-  row("main", "user empty", { user: "" }, "user", got(USER, "")),
-  row("main", "user 32 chars", { user: S32 }, "user", got(USER, S32)),
-  row("main", "user with '", { user: "o'brien" }, "user", got(USER, "o'brien")),
-  row("main", "user with \\", { user: "a\\b" }, "user", got(USER, "a\\b")),
-  row("main", "user with :", { user: "101:1" }, "user", got(USER, "101:1")),
-  row("main", "user a number", { user: 101 }, "user", got(USER, 101)),
+  row("main", "user empty", { user: "" }, "user", got(MAIN_TEXT, "")),
+  row("main", "user 32 chars", { user: S32 }, "user", got(MAIN_TEXT, S32)),
+  row("main", "user 32 characters, 31 of them non-ASCII", { user: `${"ü".repeat(31)}x` }, "user", got(MAIN_TEXT, `${"ü".repeat(31)}x`)),
+  row("main", "user with a tab (control character: our deviation)", { user: "a\tb" }, "user", got(MAIN_TEXT, "a\tb")),
+  row("main", "user with a newline", { user: "101\n" }, "user", got(MAIN_TEXT, "101\n")),
+  row("main", "user a number", { user: 101 }, "user", got(MAIN_TEXT, 101)),
   // main account: password (never echoed)
   row("main", "password WebPass", { password: "WebPass" }, "password", WEBPASS),
   row("main", "password 32 chars", { password: PW32 }, "password", MAIN_PW),
   row("main", "password empty", { password: "" }, "password", MAIN_PW),
-  row("main", "password with :", { password: "pass:word" }, "password", MAIN_PW),
-  row("main", "password with '", { password: "pass'word" }, "password", MAIN_PW),
+  row("main", "password with a NUL", { password: "pass\u0000word" }, "password", MAIN_PW),
+  row("main", "password with DEL", { password: "pass\u007fword" }, "password", MAIN_PW),
   row("main", "password a number", { password: 987654 }, "password", NOT_STRING),
   // main account: stun
   row("main", "stun a string", { stun: "stun.l.google.com:19302" }, "stun", got("must be an object with ip, port", "stun.l.google.com:19302")),
@@ -197,10 +205,11 @@ const BAD: Row[] = [
   row("main", "stun port 1.5", { stun: { ip: "1.2.3.4", port: 1.5 } }, "stun.port", got(integer(1, 65535), 1.5)),
   row("main", "stun port a string", { stun: { ip: "1.2.3.4", port: "3478" } }, "stun.port", got(integer(1, 65535), "3478")),
   // main account: optional fields
-  row("main", "registrationInterval 29", { registrationInterval: 29 }, "registrationInterval", got(integer(30, 900), 29)),
-  row("main", "registrationInterval 901", { registrationInterval: 901 }, "registrationInterval", got(integer(30, 900), 901)),
-  row("main", "registrationInterval 30.5", { registrationInterval: 30.5 }, "registrationInterval", got(integer(30, 900), 30.5)),
-  row("main", 'registrationInterval "300"', { registrationInterval: "300" }, "registrationInterval", got(integer(30, 900), "300")),
+  row("main", "registrationInterval 29", { registrationInterval: 29 }, "registrationInterval", got(number(30, 900), 29)),
+  row("main", "registrationInterval 29.5", { registrationInterval: 29.5 }, "registrationInterval", got(number(30, 900), 29.5)),
+  row("main", "registrationInterval 901", { registrationInterval: 901 }, "registrationInterval", got(number(30, 900), 901)),
+  row("main", "registrationInterval 900.5", { registrationInterval: 900.5 }, "registrationInterval", got(number(30, 900), 900.5)),
+  row("main", 'registrationInterval "300"', { registrationInterval: "300" }, "registrationInterval", got(number(30, 900), "300")),
   row("main", "h264 98", { h264: 98 }, "h264", got(integer(99, 127), 98)),
   row("main", "h264 128", { h264: 128 }, "h264", got(integer(99, 127), 128)),
   row("main", 'h264 "102"', { h264: "102" }, "h264", got(integer(99, 127), "102")),
@@ -239,8 +248,38 @@ const BAD: Row[] = [
   row("second", "outbound with sip: scheme", { outbound: "sip:1.2.3.4" }, "outbound", got(OPTIONAL_HOST_PORT, "sip:1.2.3.4")),
   row("second", "registrationInterval 10", { registrationInterval: 10 }, "registrationInterval", got(integer(30, 900), 10)),
   row("second", "registrationInterval 901", { registrationInterval: 901 }, "registrationInterval", got(integer(30, 900), 901)),
+  row("second", "registrationInterval 30.5 (spec 002: integer)", { registrationInterval: 30.5 }, "registrationInterval", got(integer(30, 900), 30.5)),
+  row("second", "user with ' (spec 002 character set)", { user: "o'brien" }, "user", got(USER, "o'brien")),
+  row("second", "password with ' (spec 002 character set)", { password: "pass'word" }, "password", SECOND_PW),
   row("second", "transport UDP", { transport: "UDP" }, "transport", got(TRANSPORT, "UDP")),
   row("second", "transport a number", { transport: 1 }, "transport", got(TRANSPORT, 1)),
+
+  // unknown properties: named, with the closest valid name (a JavaScript program has no type checker)
+  row("main", "registrationIntreval (transposed letters)", { registrationIntreval: 60 }, "registrationIntreval", unknownArg("SipAccount", meant("registrationInterval"))),
+  row("second", "registrationIntreval (transposed letters)", { registrationIntreval: 60 }, "registrationIntreval", unknownArg("SecondSipAccount", meant("registrationInterval"))),
+  row("main", "registration_interval (the device's key)", { registration_interval: 60 }, "registration_interval", unknownArg("SipAccount", meant("registrationInterval"))),
+  row("second", "user_id (the device's key)", { user_id: "u1" }, "user_id", unknownArg("SecondSipAccount", meant("userId"))),
+  row("main", "H264 (wrong case)", { H264: 102 }, "H264", unknownArg("SipAccount", meant("h264"))),
+  row("main", "pasword (value never echoed)", { pasword: "s3cret-typo" }, "pasword", unknownArg("SipAccount", meant("password"))),
+  row("main", "relm", { relm: "pbx.example.com" }, "relm", unknownArg("SipAccount", meant("realm"))),
+  row("main", "userId on the main account", { userId: "u1" }, "userId", unknownArg("SipAccount", meant("user"))),
+  row("second", "stun on the second account (nothing close)", { stun: { ip: "1.2.3.4", port: 3478 } }, "stun", unknownArg("SecondSipAccount", SECOND_NAMES)),
+  row("second", "h264 on the second account", { h264: 102 }, "h264", unknownArg("SecondSipAccount", SECOND_NAMES)),
+  row("main", "an unrelated name", { colour: "blue" }, "colour",
+    unknownArg("SipAccount", "valid names: device, proxy, realm, user, password, stun, registrationInterval, h264, transport")),
+  row("main", "deviceInfo is an output", { deviceInfo: { model: "x" } }, "deviceInfo", "is an output, not an argument of SipAccount; remove it"),
+  row("main", "device.timeout", { device: dev({ timeout: 5000 }) }, "device.timeout", unknownIn("device", meant("timeoutMs"))),
+  row("second", "device.secondAcountPath", { device: dev({ secondAcountPath: "/x" }) }, "device.secondAcountPath", unknownIn("device", meant("secondAccountPath"))),
+  row("main", "device.pasword", { device: dev({ pasword: "x" }) }, "device.pasword", unknownIn("device", meant("password"))),
+  row("main", "device.insecure", { device: dev({ insecure: true }) }, "device.insecure", unknownIn("device", meant("insecureSkipVerify"))),
+  row("main", "stun.prot", { stun: { ip: "1.2.3.4", port: 3478, prot: 3478 } }, "stun.prot", unknownIn("stun", meant("port"))),
+  row("main", "stun.host", { stun: { ip: "1.2.3.4", port: 3478, host: "x" } }, "stun.host", unknownIn("stun", "valid names: ip, port")),
+
+  // device.tlsFingerprint
+  row("main", "tlsFingerprint too short", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "AB:CD" }) }, "device.tlsFingerprint", got(FINGERPRINT, "AB:CD")),
+  row("main", "tlsFingerprint SHA-1 length", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "a".repeat(40) }) }, "device.tlsFingerprint", got(FINGERPRINT, "a".repeat(40))),
+  row("second", "tlsFingerprint not hex", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "Z".repeat(64) }) }, "device.tlsFingerprint", got(FINGERPRINT, "Z".repeat(64))),
+  row("main", "tlsFingerprint on http://", { device: dev({ tlsFingerprint: "ab".repeat(32) }) }, "device.tlsFingerprint", "applies to https:// endpoints only; this endpoint is plain http://"),
 ];
 
 describe("bad inputs: one failure, with the field's exact rule", () => {
@@ -252,7 +291,7 @@ describe("bad inputs: one failure, with the field's exact rule", () => {
       for (const field of [...Object.keys(schema.required), ...Object.keys(schema.optional)]) expect(fieldsHit(account)).toContain(field);
     }
     const deviceFields = new Set(BAD.map((r) => r.property).filter((p) => p.startsWith("device.")));
-    for (const f of ["endpoint", "username", "insecureSkipVerify", "caCertificate", "timeoutMs", "retries", "mainAccountPath", "secondAccountPath"]) {
+    for (const f of ["endpoint", "username", "insecureSkipVerify", "caCertificate", "tlsFingerprint", "timeoutMs", "retries", "mainAccountPath", "secondAccountPath"]) {
       expect(deviceFields).toContain(`device.${f}`);
     }
   });
@@ -275,10 +314,10 @@ describe("bad inputs: one failure, with the field's exact rule", () => {
     expect([...failures].sort(byProperty)).toEqual(
       [
         { property: "device.retries", reason: got(integer(0, 10), 11) },
-        { property: "user", reason: got(USER, "") },
+        { property: "user", reason: got(MAIN_TEXT, "") },
         { property: "password", reason: WEBPASS },
         { property: "stun.port", reason: got(integer(1, 65535), 0) },
-        { property: "registrationInterval", reason: got(integer(30, 900), 10) },
+        { property: "registrationInterval", reason: got(number(30, 900), 10) },
         { property: "h264", reason: got(integer(99, 127), 98) },
         { property: "transport", reason: got(TRANSPORT, "UDP") },
       ].sort(byProperty),
@@ -302,7 +341,7 @@ describe("bad inputs: one failure, with the field's exact rule", () => {
   test("formatFailures prints `property: reason` lines", () => {
     const failures = failuresOf("main", { registrationInterval: 10, h264: 128 });
     expect(formatFailures(failures)).toBe(
-      ["registrationInterval: must be an integer from 30 to 900, got 10", "h264: must be an integer from 99 to 127, got 128"].join("\n"),
+      ["registrationInterval: must be a number from 30 to 900, got 10", "h264: must be an integer from 99 to 127, got 128"].join("\n"),
     );
     expect(formatFailures([])).toBe("");
   });
@@ -320,6 +359,17 @@ const GOOD: Array<[Account, string, Inputs]> = [
   ["second", "user of 1 char", { user: "x" }],
   ["second", "user of 31 chars", { user: S31 }],
   ["main", "user of every allowed symbol", { user: "a ~`!@#$%^&*()_-+={[}]|\"<,>.?/;" }],
+  ["main", "user with ', \\ and : (spec 000: no character rule)", { user: "o'brien\\101:1" }],
+  ["main", "user of 31 non-ASCII characters", { user: "ü".repeat(31) }],
+  ["main", "password with :, ' and \\", { password: "pa:ss'word\\" }],
+  ["main", "password of 31 characters with :, ' and \\", { password: `${":'\\".repeat(10)}x` }],
+  ["main", "password of 1 character, a backslash", { password: "\\" }],
+  ["main", "registrationInterval 30.5 (spec 000: number)", { registrationInterval: 30.5 }],
+  ["main", "registrationInterval 899.99", { registrationInterval: 899.99 }],
+  ["main", "tlsFingerprint as openssl prints it", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: `sha256 Fingerprint=${Array(32).fill("AB").join(":")}` }) }],
+  ["second", "tlsFingerprint lower case without colons", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "ab".repeat(32) }) }],
+  ["main", "__provider (added by the host)", { __provider: "exports.handler = ..." }],
+  ["main", "an unknown key left undefined", { registrationIntreval: undefined }],
   ["main", "password of 1 char", { password: "p" }],
   ["main", "password of 31 chars", { password: PW32.slice(0, 31) }],
   ["second", "password of 6 chars", { password: "123ab6" }],
@@ -348,7 +398,6 @@ const GOOD: Array<[Account, string, Inputs]> = [
   ["second", "realm single label", { realm: "localhost" }],
   ["main", "realm of 253 chars", { realm: NAME253 }],
   ["main", "realm with all-digit inner labels", { realm: "10.20.pbx.example" }],
-  ["second", "stun ip with digits first (ignored on the second account)", { stun: { ip: "1.2.3.256", port: 0 } }],
   ["main", "stun ip name starting with digits", { stun: { ip: "123.example.com", port: 3478 } }],
   ["second", 'outbound ""', { outbound: "" }],
   ["second", "outbound host:port", { outbound: "1.2.3.4:5060" }],
@@ -399,8 +448,20 @@ describe("good inputs pass", () => {
   });
 
   test("the accepted inputs are the known keys only, values untouched", () => {
-    expect(acceptedOf("main", { extra: 1, userId: "u1" })).toEqual(MAIN_BASE);
-    expect(acceptedOf("second", { stun: { ip: "1.2.3.4", port: 1 }, h264: 110, extra: "x" })).toEqual(SECOND_BASE);
+    expect(acceptedOf("main", { __provider: "code" })).toEqual(MAIN_BASE);
+    expect(acceptedOf("second", { __provider: "code" })).toEqual(SECOND_BASE);
+  });
+
+  test("several unknown keys fail once each, next to a bad known field", () => {
+    expect(failuresOf("main", { relm: "x", registrationIntreval: 60, h264: 98 })).toEqual([
+      { property: "h264", reason: got(integer(99, 127), 98) },
+      { property: "relm", reason: unknownArg("SipAccount", meant("realm")) },
+      { property: "registrationIntreval", reason: unknownArg("SipAccount", meant("registrationInterval")) },
+    ]);
+  });
+
+  test("an unknown key inside a device whose endpoint is not known yet still fails", () => {
+    expect(failuresOf("main", { device: { endpoint: UNKNOWN, retires: 3 } })).toEqual([{ property: "device.retires", reason: unknownIn("device", meant("retries")) }]);
   });
 
   test("the second account gets no h264 default", () => {
@@ -439,7 +500,7 @@ describe("password values never appear in a message", () => {
   test("the base passwords appear in no message of any bad row", () => {
     for (const r of BAD) {
       const text = formatFailures(failuresOf(r.account, r.patch));
-      for (const secret of [ADMIN_PASSWORD, MAIN_PASSWORD, SECOND_PASSWORD]) expect(text).not.toContain(secret);
+      for (const secret of [ADMIN_PASSWORD, MAIN_PASSWORD, SECOND_PASSWORD, "s3cret-typo"]) expect(text).not.toContain(secret);
     }
   });
 

@@ -1,0 +1,47 @@
+/**
+ * Program-side warnings, shown by `pulumi preview` and `pulumi up` alike. Plain HTTP: the login
+ * sends the MD5 of the admin password in the URL, which anyone on the path can replay, so every
+ * `http://` endpoint is named once per run.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { normalizeEndpoint } from "../schema/device";
+import type { DeviceArgs } from "./device-args";
+
+// Per run: an Automation API process runs many programs, and each run must warn again. The run's
+// stack resource is new every run; the fallback covers runs without one (mocks).
+const warnedByRun = new WeakMap<object, Set<string>>();
+const NO_STACK = {};
+
+function warnedThisRun(): Set<string> {
+  const run: object = pulumi.runtime.getStackResource() ?? NO_STACK;
+  let warned = warnedByRun.get(run);
+  if (warned === undefined) {
+    warned = new Set();
+    warnedByRun.set(run, warned);
+  }
+  return warned;
+}
+
+/** The warning text for one plain-HTTP endpoint. */
+export function plainHttpWarning(endpoint: string): string {
+  return (
+    `device ${endpoint} is reached over plain HTTP: the login sends the MD5 of the admin password in the URL, ` +
+    "and anyone on the network path can replay it. Switch the panel to HTTPS and use an https:// endpoint " +
+    "with device.tlsFingerprint (see README, Moving to HTTPS)."
+  );
+}
+
+/** Warns once per endpoint per run, on the first resource that names it. */
+export function warnPlainHttp(device: pulumi.Input<DeviceArgs>, resource: pulumi.Resource): void {
+  const warned = warnedThisRun();
+  pulumi
+    .output(device)
+    .apply((d) => d?.endpoint)
+    .apply((endpoint) => {
+      if (typeof endpoint !== "string" || !endpoint.toLowerCase().startsWith("http:")) return;
+      const key = normalizeEndpoint(endpoint);
+      if (warned.has(key)) return;
+      warned.add(key);
+      void pulumi.log.warn(plainHttpWarning(key), resource);
+    });
+}
