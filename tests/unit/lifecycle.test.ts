@@ -89,7 +89,10 @@ function since(d: EmulatedDevice, mark: number): { log: RecordedRequest[]; login
   return { log, login: n("login"), read: n("read"), write: n("write"), total: log.length };
 }
 
-const kinds = (log: RecordedRequest[]) => log.map((r) => (r.account ? `${r.kind}:${r.account}` : r.kind));
+/** The account requests in order; `/api/info` is asked alongside the first read, so its place varies and it is counted apart. */
+const kinds = (log: RecordedRequest[]) => log.filter((r) => r.kind !== "info").map((r) => (r.account ? `${r.kind}:${r.account}` : r.kind));
+/** The emulator's default `/api/info` answer, as the `deviceInfo` output reads it. */
+const EMULATED_INFO = () => ({ model: "AQ-07L", type: "panel", name: "Emulated BAS-IP 1", serialNumber: `EMU-${dev.port}`, firmwareVersion: "2.11.0", apiVersion: "2.x" });
 
 async function errorOf(p: Promise<unknown>): Promise<Error> {
   try {
@@ -117,10 +120,10 @@ async function deviceView(schema = SIP_ACCOUNT, path = "/api/v1/device/sip/setti
 describe("check", () => {
   it("accepts valid main inputs, applies the h264 default and keeps only known keys", () => {
     const { h264: _h264, ...withoutH264 } = mainInputs();
-    const r = check(SIP_ACCOUNT, { ...withoutH264, extra: "dropped" });
+    const r = check(SIP_ACCOUNT, { ...withoutH264, __provider: "host-added" });
     expect(r.failures).toEqual([]);
     expect(r.inputs.h264).toBe(102);
-    expect(r.inputs.extra).toBeUndefined();
+    expect(r.inputs.__provider).toBeUndefined();
     expect(r.inputs.password).toBe(MAIN_PASSWORD);
     expect(r.inputs.device).toEqual({ endpoint: dev.url });
   });
@@ -139,7 +142,7 @@ describe("check", () => {
       proxy: "sip:bad host",
       realm: "",
       user: "",
-      password: "bad'pass",
+      password: "bad-pass-longer-than-thirty-one-chars",
       stun: { ip: "stun.example.com", port: 70000 },
       registrationInterval: 10,
       h264: 50,
@@ -150,7 +153,7 @@ describe("check", () => {
       ["device.endpoint", "device.timeoutMs", "h264", "password", "proxy", "realm", "registrationInterval", "stun.port", "transport", "user"].sort(),
     );
     expect(new Set(props).size).toBe(props.length);
-    expect(JSON.stringify(r.failures)).not.toContain("bad'pass");
+    expect(JSON.stringify(r.failures)).not.toContain("bad-pass");
   });
 
   it("reports missing required fields by name", () => {
@@ -207,12 +210,12 @@ describe("create (adopt)", () => {
       h264: 102,
       transport: "udp",
     });
-    expect(outs).toEqual(inputs);
+    expect(outs).toEqual({ ...inputs, deviceInfo: EMULATED_INFO() });
     expect(outs.password).toBe(MAIN_PASSWORD);
     expect(id).toBe(`${dev.url}#sip-account`);
     expect(id).not.toContain(ADMIN_PASSWORD);
     expect(id).not.toContain(MAIN_PASSWORD);
-    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 0, total: 4 });
+    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
     expect(kinds(dev.requests)).toEqual(["login", "read:main", "write:main", "read:main"]);
     // The write carried the real password (masked in the log), never the placeholder.
     expect(dev.requests[2].receivedWebPass).toBe(false);
@@ -232,12 +235,12 @@ describe("create (adopt)", () => {
       registration_interval: 120,
       outbound: "",
     });
-    expect(outs).toEqual(inputs);
+    expect(outs).toEqual({ ...inputs, deviceInfo: EMULATED_INFO() });
     expect(outs.password).toBe(SECOND_PASSWORD);
     expect(outs.transport).toBeUndefined();
     expect(id).toBe(`${dev.url}#second-sip-account`);
     expect(id).not.toContain(SECOND_PASSWORD);
-    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 0, total: 4 });
+    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
     expect(kinds(dev.requests)).toEqual(["login", "read:second", "write:second", "read:second"]);
     // The main account is untouched.
     expect(dev.main.password).toBe("factory1");
@@ -294,7 +297,7 @@ describe("create (adopt)", () => {
     expect(e.message).toContain('transport (wanted "tcp", device has "udp")');
     expect(e.message).not.toContain("proxy (");
     expect(e.message).not.toContain(MAIN_PASSWORD);
-    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 0, total: 4 });
+    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
   });
 });
 
@@ -391,7 +394,7 @@ describe("update", () => {
     expect(d.changes).toBe(true);
     expect(d.replaces).toEqual([]);
     const { outs: after } = await update(SIP_ACCOUNT, outs, news, {});
-    expect(after).toEqual(news);
+    expect(after).toEqual({ ...news, deviceInfo: EMULATED_INFO() });
     expect((after.device as Props).timeoutMs).toBe(5000);
     expect(since(dev, mark).total).toBe(0);
   });
@@ -417,12 +420,16 @@ describe("read (refresh)", () => {
     const mark = dev.requests.length;
     const r = await read(SIP_ACCOUNT, id, outs, {});
     expect(r.id).toBe(id);
+    const { deviceInfo: _info, ...outInputs } = outs;
     expect(r.props).toEqual({ ...outs, transport: "tcp" });
-    expect(r.inputs).toEqual({ ...outs, transport: "tcp" });
+    expect(r.props.deviceInfo).toEqual(EMULATED_INFO());
+    // deviceInfo is an output, not an input: the next check would refuse it.
+    expect(r.inputs).toEqual({ ...outInputs, transport: "tcp" });
     expect(r.props.password).toBe(MAIN_PASSWORD);
     expect(JSON.stringify(r)).not.toContain(WEB_PASS);
     const s = since(dev, mark);
     expect(kinds(s.log)).toEqual(["login", "read:main"]);
+    expect(s.log.filter((q) => q.kind === "info")).toHaveLength(1);
     // The drift now shows as a change to apply.
     expect(diff(SIP_ACCOUNT, r.props, outs).changes).toBe(true);
   });
@@ -450,7 +457,8 @@ describe("read (refresh)", () => {
     expect(s.log.filter((r) => r.kind === "read" && r.account === "main")).toHaveLength(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "second")).toHaveLength(1);
     expect(s.write).toBe(0);
-    expect(s.total).toBe(s.login + 2);
+    // One /api/info for the device, shared by its two accounts.
+    expect(s.total).toBe(s.login + 2 + 1);
   });
 
   it("refuses state without a device endpoint (import is not supported)", async () => {
