@@ -63,7 +63,7 @@ export class SecondSipAccount extends pulumi.dynamic.Resource {
       "basip",
       "SecondSipAccount",
     );
-    warnPlainHttp(args.device, this);
+    warnPlainHttp(args.device);
   }
 }
 

@@ -73,7 +73,7 @@ export class SipAccount extends pulumi.dynamic.Resource {
       "basip",
       "SipAccount",
     );
-    warnPlainHttp(args.device, this);
+    warnPlainHttp(args.device);
   }
 }
 

@@ -31,8 +31,12 @@ export function plainHttpWarning(endpoint: string): string {
   );
 }
 
-/** Warns once per endpoint per run, on the first resource that names it. */
-export function warnPlainHttp(device: pulumi.Input<DeviceArgs>, resource: pulumi.Resource): void {
+/**
+ * Warns once per endpoint per run. Not attached to the resource on purpose: `pulumi.log` sends its
+ * messages in one chain per process that waits for each message's resource URN, and a resource whose
+ * check fails never gets one, which would hold back every later message of an Automation API process.
+ */
+export function warnPlainHttp(device: pulumi.Input<DeviceArgs>): void {
   const warned = warnedThisRun();
   pulumi
     .output(device)
@@ -42,6 +46,6 @@ export function warnPlainHttp(device: pulumi.Input<DeviceArgs>, resource: pulumi
       const key = normalizeEndpoint(endpoint);
       if (warned.has(key)) return;
       warned.add(key);
-      void pulumi.log.warn(plainHttpWarning(key), resource);
+      void pulumi.log.warn(plainHttpWarning(key));
     });
 }

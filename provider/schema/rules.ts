@@ -81,7 +81,7 @@ export const SipUser = str("SipUser", (s) => s.length >= 1 && s.length <= 31 && 
 /** Characters counted as a person reads them: an emoji or accented letter is one, not two UTF-16 units. */
 const charCount = (s: string) => [...s].length;
 /** C0 controls and DEL: our deviation from spec 000, which sets no character rule (see README, Per-account rules). */
-const hasControl = (s: string) => /[\u0000-\u001f\u007f]/.test(s);
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const ANY_TEXT_RULE = "must be 1 to 31 characters, none of them a control character";
 const isAnyText = (s: string) => charCount(s) >= 1 && charCount(s) <= 31 && !hasControl(s);
 

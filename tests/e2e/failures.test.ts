@@ -48,7 +48,11 @@ describe("7. bad input fails at preview with the field-level message and no devi
 
   // [case, second account?, patch, property, rule]; the engine prints `property P value {V} has a problem: rule`.
   const cases: [string, boolean, Record<string, unknown>, string, string][] = [
-    ["registration interval too small", false, { registrationInterval: 10 }, "registrationInterval", "must be an integer from 30 to 900, got 10"],
+    ["registration interval too small", false, { registrationInterval: 10 }, "registrationInterval", "must be a number from 30 to 900, got 10"],
+    ["second account registration interval not an integer", true, { registrationInterval: 30.5 }, "registrationInterval", "must be an integer from 30 to 900, got 30.5"],
+    ["misspelt property", false, { registrationIntreval: 60 }, "registrationIntreval", "is not an argument of SipAccount; did you mean `registrationInterval`?"],
+    ["misspelt device option", false, { device: { endpoint: "http://10.0.0.21", retires: 1 } }, "device.retires", "is not a field of `device`; did you mean `retries`?"],
+    ["misspelt stun field", false, { stun: { ip: "stun.example.com", prot: 3478 } }, "stun.prot", "is not a field of `stun`; did you mean `port`?"],
     ["h264 out of range", false, { h264: 128 }, "h264", "must be an integer from 99 to 127, got 128"],
     ["transport unknown", false, { transport: "sctp" }, "transport", 'must be one of "udp", "tcp", "tls", got "sctp"'],
     ["stun port zero", false, { stun: { ip: "stun.example.com", port: 0 } }, "stun.port", "must be an integer from 1 to 65535, got 0"],

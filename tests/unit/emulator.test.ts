@@ -225,7 +225,8 @@ describe("emulator device", () => {
       ["registration_interval string", { registration_interval: "60" }, { registration_interval: "must be a number" }],
       ["transport enum", { transport: "sctp" }, { transport: "must be one of udp, tcp, tls" }],
       ["user too long", { user: "x".repeat(32) }, { user: expect.any(String) as unknown as string }],
-      ["user with a quote", { user: "o'neil" }, { user: expect.any(String) as unknown as string }],
+      ["user empty (spec 000: non-empty)", { user: "" }, { user: "must be non-empty and at most 31 characters" }],
+      ["password of 32 characters", { password: "p".repeat(32) }, { password: "must be non-empty and at most 31 characters" }],
       ["proxy bad port", { proxy: "sip:10.0.0.1:70000" }, { proxy: expect.any(String) as unknown as string }],
       ["realm not a host", { realm: "pbx example.com" }, { realm: expect.any(String) as unknown as string }],
     ];

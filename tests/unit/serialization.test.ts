@@ -144,7 +144,7 @@ describe("loaded by a fresh node process in a sample project", () => {
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#sip-account`);
     // check's change markers (a new resource: first password, first admin password) are kept in outputs.
-    expect(out.created.outs).toEqual({ ...inputs, h264: 102, passwordVersion: 1, devicePasswordVersion: 1 });
+    expect(out.created.outs).toEqual({ ...inputs, h264: 102, passwordVersion: 1, devicePasswordVersion: 1, deviceInfo: expect.objectContaining({ model: "AQ-07L" }) });
     expect(out.runtimePath).toBe(fs.realpathSync(path.join(REPO, "dist", "provider", "resources", "runtime.js")));
     expect(dev.main).toEqual({
       proxy: "sip:pbx.example.com",
@@ -157,7 +157,8 @@ describe("loaded by a fresh node process in a sample project", () => {
       transport: "udp",
     });
     const log = dev.requests.slice(mark);
-    expect(log.map((r) => r.kind)).toEqual(["login", "read", "write", "read"]);
+    expect(log.filter((r) => r.kind !== "info").map((r) => r.kind)).toEqual(["login", "read", "write", "read"]);
+    expect(log.filter((r) => r.kind === "info")).toHaveLength(1);
     expect(dev.receivedWebPass()).toBe(false);
   });
 
@@ -175,7 +176,7 @@ describe("loaded by a fresh node process in a sample project", () => {
     const { stdout } = await host(sample, secondSipAccountProvider, inputs);
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#second-sip-account`);
-    expect(out.created.outs).toEqual({ ...inputs, passwordVersion: 1, devicePasswordVersion: 1 });
+    expect(out.created.outs).toEqual({ ...inputs, passwordVersion: 1, devicePasswordVersion: 1, deviceInfo: expect.objectContaining({ model: "AQ-07L" }) });
     expect(dev.second).toEqual({
       proxy: "sip:pbx2.example.com",
       realm: "pbx2.example.com",
