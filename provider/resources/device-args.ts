@@ -62,8 +62,8 @@ export function deviceInputs(device: pulumi.Input<DeviceArgs>): { device: pulumi
  * The provider inputs of one account resource: the device split as `deviceInputs` does, then every
  * field of the schema's table taken from `args` (so no field can be forgotten here), secrets wrapped.
  * Keys outside the table go through as well, so that `check` names them (a JavaScript program has no
- * type checker to catch `registrationIntreval`); they are wrapped as secrets because the engine
- * prints a failing key's value, and a misspelt `pasword` holds a password.
+ * type checker to catch `registrationIntreval`); they are wrapped as secrets because a misspelt
+ * `pasword` holds a password (`check` refuses them, and reports them so the engine prints no value).
  */
 export function accountInputs(schema: AccountSchema, args: { device: pulumi.Input<DeviceArgs> }): pulumi.Inputs {
   const inputs: pulumi.Inputs = { ...deviceInputs(args.device) };

@@ -72,6 +72,18 @@ export function check(schema: AccountSchema, news: Props, olds: Props = {}): { i
   );
 }
 
+/**
+ * The failures as the host hands them to the engine. The engine prints `property P value V has a
+ * problem`, taking V from the inputs by the top-level name P, and it prints secrets in plain text
+ * there. So a failure of a secret field, or of an unknown name (a misspelt `pasword` may hold a
+ * password), goes without a property: the engine prints `has a problem: P: reason` and no value.
+ * Nested paths (`stun.port`) never match an input name, so they keep their property.
+ */
+export function engineFailures(schema: AccountSchema, failures: readonly FieldFailure[]): FieldFailure[] {
+  const printable = new Set(["device", ...Object.keys(schema.fields).filter((k) => !schema.secrets.includes(k))]);
+  return failures.map((f) => (f.property.includes(".") || printable.has(f.property) ? f : { property: "", reason: `${f.property}: ${f.reason}` }));
+}
+
 const endpointOf = (p: Props) => {
   const d = p.device as Partial<DeviceConnection> | undefined;
   return typeof d?.endpoint === "string" ? normalizeEndpoint(d.endpoint) : undefined;

@@ -46,7 +46,9 @@ export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider 
       quietly(async () => {
         const { [DUPLICATE_INPUT]: _duplicate, ...inputs } = news;
         const duplicate = duplicateFailure(news);
-        return duplicate === undefined ? lifecycle.check(schema, inputs, olds ?? {}) : { inputs, failures: [duplicate] };
+        if (duplicate !== undefined) return { inputs, failures: [duplicate] };
+        const checked = lifecycle.check(schema, inputs, olds ?? {});
+        return { inputs: checked.inputs, failures: lifecycle.engineFailures(schema, checked.failures) };
       }),
     diff: (id: string, olds: Props, news: Props) =>
       quietly(async () => {

@@ -8,7 +8,8 @@ import { DeviceClient } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
 import { deviceInfoOf } from "../../provider/client/info";
 import { closeAllClients } from "../../provider/client/sessions";
-import { check, create, read, update } from "../../provider/resources/lifecycle";
+import { check, create, engineFailures, read, update } from "../../provider/resources/lifecycle";
+import { main } from "../../provider/resources/runtime";
 import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT } from "../../provider/schema/accounts";
 import { fingerprintHex, formatFingerprint } from "../../provider/schema/fingerprint";
 import { describeDevice, readDeviceInfo } from "../../provider/schema/info";
@@ -110,6 +111,38 @@ describe("closest names", () => {
     expect(closestName("transprot", names)).toBe("transport");
     expect(closestName("colour", names)).toBeUndefined();
     expect(closestName("host", ["ip", "port"])).toBeUndefined();
+  });
+});
+
+describe("failures as the engine prints them", () => {
+  // The engine prints `property P value V` with V from the inputs by name, secrets in plain text.
+  test("secret and unknown top-level names go without a property, so no value is printed", () => {
+    const failures = [
+      { property: "password", reason: "must be 1 to 31 characters, none of them a control character" },
+      { property: "devicePassword", reason: "must be 1 to 64 characters" },
+      { property: "pasword", reason: "is not an argument of SipAccount; did you mean `password`?" },
+      { property: "user", reason: 'must be 1 to 31 characters, none of them a control character, got ""' },
+      { property: "stun.port", reason: "is required" },
+      { property: "device.pasword", reason: "is not a field of `device`; did you mean `password`?" },
+    ];
+    expect(engineFailures(SIP_ACCOUNT, failures)).toEqual([
+      { property: "", reason: "password: must be 1 to 31 characters, none of them a control character" },
+      { property: "", reason: "devicePassword: must be 1 to 64 characters" },
+      { property: "", reason: "pasword: is not an argument of SipAccount; did you mean `password`?" },
+      failures[3],
+      failures[4],
+      failures[5],
+    ]);
+  });
+
+  test("the runtime's check applies it", async () => {
+    await startDevice();
+    const r = await main.check!({}, { ...mainInputs(), password: "p".repeat(32), pasword: "x" });
+    expect(r.failures).toEqual([
+      { property: "", reason: "password: must be 1 to 31 characters, none of them a control character" },
+      { property: "", reason: "pasword: is not an argument of SipAccount; did you mean `password`?" },
+    ]);
+    expect(dev.counts().total).toBe(0);
   });
 });
 

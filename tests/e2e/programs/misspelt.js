@@ -1,18 +1,21 @@
 /**
- * A plain JavaScript Pulumi program, as a user without TypeScript writes it: nothing checks the
- * argument names before `pulumi preview`. It misspells `registrationInterval`, `timeoutMs` inside
- * `device`, `userId` on the second account, and a password key whose value must never be printed.
- * Used by tests/e2e/inputs.test.ts through the Automation API.
+ * Plain JavaScript Pulumi programs, as a user without TypeScript writes them: nothing checks the
+ * argument names before `pulumi preview`. The first misspells `registrationInterval`, `timeoutMs`
+ * inside `device` and a password key whose value must never be printed; the second misspells
+ * `userId`. Used by tests/e2e/inputs.test.ts through the Automation API (one resource per program,
+ * because the engine stops at the first resource whose check fails).
  */
 const pulumi = require("@pulumi/pulumi");
 const basip = require("pulumi-basip");
 
-/** The inline program; `typoPassword` is the value of the misspelt password key. */
-module.exports = function misspeltProgram() {
+function device(cfg) {
+  return { endpoint: cfg.require("endpoint"), password: cfg.requireSecret("adminPassword") };
+}
+
+function sipAccount() {
   const cfg = new pulumi.Config();
-  const device = { endpoint: cfg.require("endpoint"), password: cfg.requireSecret("adminPassword"), timout: 5000 };
   new basip.SipAccount("lobby", {
-    device,
+    device: { ...device(cfg), timout: 5000 },
     proxy: "sip:pbx.example.com",
     realm: "pbx.example.com",
     user: "1001",
@@ -21,12 +24,18 @@ module.exports = function misspeltProgram() {
     registrationIntreval: 60,
     pasword: cfg.require("typoPassword"),
   });
+}
+
+function secondSipAccount() {
+  const cfg = new pulumi.Config();
   new basip.SecondSipAccount("lobby-backup", {
-    device: { endpoint: cfg.require("endpoint"), password: cfg.requireSecret("adminPassword") },
+    device: device(cfg),
     proxy: "sip:pbx2.example.com",
     realm: "pbx2.example.com",
     user: "1002",
     password: cfg.requireSecret("sip"),
     userid: "1002",
   });
-};
+}
+
+module.exports = { sipAccount, secondSipAccount };
