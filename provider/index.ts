@@ -14,6 +14,7 @@ export { DeviceError, DeviceErrorKind, isDeviceError, InternalError, ResourceErr
 /** Plain settings objects (codecs and their types): `{ device, ...settings }` is a valid Args object. */
 export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts";
 export { DEVICE_DEFAULTS, normalizeEndpoint } from "./schema/device";
+export { DeviceInfo } from "./schema/info";
 export { WEB_PASS } from "./schema/rules";
 export { CHANGE_MARKERS } from "./schema/markers";
 export { validateSipAccount, validateSecondSipAccount, ACCOUNT_FIELDS, DEVICE_CONNECTION_FIELDS, SettingsCheck, SettingsProblem, CheckOptions, CheckedArgs } from "./schema/check-settings";

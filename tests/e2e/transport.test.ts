@@ -17,7 +17,12 @@ const account = { proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: 
 const second = { proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: "1002" };
 const config = { adminPassword: { value: ADMIN, secret: true }, sip: { value: "s3cret-1001", secret: true } };
 
-const warningsIn = (text: string, url: string) => text.split("\n").filter((l) => l.includes(`device ${url} is reached over plain HTTP`)).length;
+/** Warnings about `url` in the run's Diagnostics section (the progress display repeats each one above it). */
+const warningsIn = (text: string, url: string) =>
+  text
+    .slice(text.indexOf("Diagnostics:"))
+    .split("\n")
+    .filter((l) => l.includes(`warning: device ${url} is reached over plain HTTP`)).length;
 
 describe("plain HTTP", () => {
   let emu: Emulator;
