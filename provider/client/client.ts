@@ -162,7 +162,8 @@ export class DeviceClient {
   async probe(operation: string, path: string): Promise<unknown> {
     const call: Call = { operation, method: "GET", path, secrets: [] };
     const answer = await this.gate.run(() => this.once(call, undefined, 1));
-    return this.decode(call, answer, t.unknown);
+    // What a device says about itself ends up in state and messages: no secret of ours in it.
+    return this.decode(call, { ...answer, text: this.scrubFor(call)(answer.text) }, t.unknown);
   }
 
   /** Logs in once; concurrent callers share the same login. */

@@ -99,7 +99,8 @@ export function validateAccountInputs(
   for (const key of Object.keys(all)) if (raw[key] !== undefined) withDefaults[key] = raw[key];
   const scope: KeyScope = {
     what: `an argument of ${schema.typeName}`,
-    names: ["device", ...Object.keys(fields)],
+    // The whole table: a field a caller leaves out of the rules (`check-settings.ts` ignore) is still a name.
+    names: ["device", ...Object.keys(schema.fields)],
     alsoKnown: [...Object.keys(connectionProps), ...HOST_KEYS],
     outputs: [...COMPUTED_OUTPUTS, ...derived],
   };

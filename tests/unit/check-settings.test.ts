@@ -32,5 +32,5 @@ test("every problem at once, with the field path and the rule; an ignored field 
 test("the field lists the inventory checks keys against", () => {
   expect(basip.ACCOUNT_FIELDS.main).toEqual(["proxy", "realm", "user", "password", "stun", "registrationInterval", "h264", "transport"]);
   expect(basip.ACCOUNT_FIELDS.second).toEqual(["proxy", "realm", "user", "password", "transport", "userId", "registrationInterval", "outbound"]);
-  expect(basip.DEVICE_CONNECTION_FIELDS).toEqual(["username", "insecureSkipVerify", "caCertificate", "timeoutMs", "retries", "mainAccountPath", "secondAccountPath"]);
+  expect(basip.DEVICE_CONNECTION_FIELDS).toEqual(["username", "insecureSkipVerify", "caCertificate", "tlsFingerprint", "timeoutMs", "retries", "mainAccountPath", "secondAccountPath"]);
 });

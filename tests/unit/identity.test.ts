@@ -84,6 +84,7 @@ describe("readDeviceInfo: lenient about names, strict about values", () => {
   test("empty strings, nulls, objects and over-long texts", () => {
     expect(readDeviceInfo({ device_model: "", device_name: null, firmware_version: { v: 1 } })).toBeUndefined();
     expect(readDeviceInfo({ device_name: "x".repeat(300) })).toEqual({ name: "x".repeat(100) });
+    expect(readDeviceInfo({ device_name: "Lobby\u001b[31m", device_model: "AQ-07L" })).toEqual({ model: "AQ-07L" });
     expect(readDeviceInfo("not json object")).toBeUndefined();
     expect(readDeviceInfo([{ device_model: "A" }])).toBeUndefined();
   });
@@ -186,6 +187,12 @@ describe("deviceInfo output", () => {
     closeAllClients();
     const r = await read(SIP_ACCOUNT, id, { ...outs, deviceInfo: { model: "AQ-07L" } }, {});
     expect(r.props.deviceInfo).toEqual({ model: "AQ-07L" });
+  });
+
+  test("a device echoing the admin password in its description gets it scrubbed", async () => {
+    await startDevice({ info: { device_model: "AQ-07L", device_name: `panel ${ADMIN} lobby` } });
+    const { outs } = await create(SIP_ACCOUNT, mainInputs(), {});
+    expect(outs.deviceInfo).toEqual({ model: "AQ-07L", name: "panel [REDACTED] lobby" });
   });
 
   test("the probe is one unauthenticated attempt, cached even when it fails", async () => {

@@ -279,7 +279,7 @@ const BAD: Row[] = [
   row("main", "tlsFingerprint too short", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "AB:CD" }) }, "device.tlsFingerprint", got(FINGERPRINT, "AB:CD")),
   row("main", "tlsFingerprint SHA-1 length", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "a".repeat(40) }) }, "device.tlsFingerprint", got(FINGERPRINT, "a".repeat(40))),
   row("second", "tlsFingerprint not hex", { device: dev({ endpoint: "https://10.0.0.21", tlsFingerprint: "Z".repeat(64) }) }, "device.tlsFingerprint", got(FINGERPRINT, "Z".repeat(64))),
-  row("main", "tlsFingerprint on http://", { device: dev({ tlsFingerprint: "ab".repeat(32) }) }, "device.tlsFingerprint", "applies to https:// endpoints only; this endpoint is plain http://"),
+  row("main", "tlsFingerprint on http://", { device: dev({ tlsFingerprint: "ab".repeat(32) }) }, "device.tlsFingerprint", "applies to https:// endpoints only; this endpoint is http://"),
 ];
 
 describe("bad inputs: one failure, with the field's exact rule", () => {
