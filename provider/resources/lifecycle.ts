@@ -196,9 +196,9 @@ class Operation {
     return this.info;
   }
 
-  /** Uses the description kept in state, without a request. */
+  /** Uses the description kept in state, without a request (state from older versions has none). */
   knownAs(info: unknown): void {
-    this.info = Promise.resolve(info as DeviceInfo | undefined);
+    this.info = Promise.resolve(DeviceInfo.is(info) ? info : undefined);
   }
 
   /** The failure of a device step. The device's parameter is named as our arg too. */
