@@ -136,13 +136,15 @@ describe("failures as the engine prints them", () => {
     ]);
   });
 
-  test("the runtime's check applies it", async () => {
+  test("the runtime's check applies it; a change marker sent by a program is refused like an output", async () => {
     await startDevice();
-    const r = await main.check!({}, { ...mainInputs(), password: "p".repeat(32), pasword: "x" });
+    const r = await main.check!({}, { device: { endpoint: dev.url }, proxy: "pbx", realm: "pbx", user: "1", stun: { ip: "s", port: 1 }, password: "p".repeat(32), pasword: "x" });
     expect(r.failures).toEqual([
       { property: "", reason: "password: must be 1 to 31 characters, none of them a control character" },
       { property: "", reason: "pasword: is not an argument of SipAccount; did you mean `password`?" },
     ]);
+    const marker = await main.check!({}, { device: { endpoint: dev.url }, proxy: "pbx", realm: "pbx", user: "1", stun: { ip: "s", port: 1 }, password: "p", passwordVersion: 9 });
+    expect(marker.failures).toEqual([{ property: "", reason: "passwordVersion: is an output, not an argument of SipAccount; remove it" }]);
     expect(dev.counts().total).toBe(0);
   });
 });
