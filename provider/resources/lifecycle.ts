@@ -283,6 +283,14 @@ async function apply(op: Operation, { client, path }: Target, inputs: Props, cur
   return { ...inputs };
 }
 
+/**
+ * `props` with `deviceInfo` when there is one. Never a key with `undefined`: the host cannot send
+ * that to the engine ("Unexpected struct type"), which would fail the operation after the write.
+ */
+function withInfo(props: Props, info: unknown): Props {
+  return info === undefined ? { ...props } : { ...props, deviceInfo: info };
+}
+
 /** `create` adopts the account: read (proves reachability and credentials), write, read back. */
 export async function create(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials): Promise<{ id: string; outs: Props }> {
   const outs = await new Operation("create (adopt)", schema, secretsOf(schema, inputs)).run(async (op) => {
@@ -291,7 +299,7 @@ export async function create(schema: AccountSchema, inputs: Props, fallback: Fal
     const info = op.identify(target.client);
     const current = await op.step(readAccount(target.client, schema, target.path, op.secrets));
     const applied = await apply(op, target, inputs, current);
-    return { ...applied, deviceInfo: await info };
+    return withInfo(applied, await info);
   });
   return { id: idOf(schema, inputs), outs };
 }
@@ -299,7 +307,7 @@ export async function create(schema: AccountSchema, inputs: Props, fallback: Fal
 /** `update` writes only when an account field changed; connection-only changes touch state alone. */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
   // The device is not asked again: its description is kept from create or the last refresh.
-  const kept = { deviceInfo: olds.deviceInfo };
+  const kept = withInfo({}, olds.deviceInfo);
   if (changedFields(schema, olds, news).length === 0) return { outs: { ...news, ...kept } };
   const op = new Operation("update", schema, secretsOf(schema, news, olds));
   op.knownAs(olds.deviceInfo);
@@ -322,5 +330,5 @@ export async function read(schema: AccountSchema, id: string, props: Props, fall
     if (k !== "password" && onDevice[k] !== undefined) inputs[k] = onDevice[k];
   }
   // A device that stopped answering `/api/info` keeps the description it gave before.
-  return { id, props: { ...inputs, deviceInfo: info ?? props.deviceInfo }, inputs };
+  return { id, props: withInfo(inputs, info ?? props.deviceInfo), inputs };
 }

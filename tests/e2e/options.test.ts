@@ -179,7 +179,8 @@ describe("every failing step prints its error once, without a stack trace", () =
     desired.interval = 600;
     const run = recorder();
     await failureOf(ts.stack.up({ onEvent: run.onEvent }));
-    expectOneCleanLine(run.seen, down(dev(), "update"));
+    // Update knows the device's model and firmware from the state (create read them), and names them.
+    expectOneCleanLine(run.seen, down(dev(), "update").replace(`${dev().url}:`, `${dev().url} (AQ-07L, firmware 2.11.0):`));
   });
   test("create", async () => {
     desired.extra = true;
@@ -192,7 +193,7 @@ describe("every failing step prints its error once, without a stack trace", () =
     desired.bad = true;
     const run = recorder();
     await failureOf(ts.stack.preview({ onEvent: run.onEvent }));
-    expectOneCleanLine(run.seen, "has a problem: must be an integer from 30 to 900, got 10");
+    expectOneCleanLine(run.seen, "has a problem: must be a number from 30 to 900, got 10");
     desired.bad = false;
   });
 });

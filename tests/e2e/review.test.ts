@@ -235,7 +235,9 @@ describe("reviewing each kind of change", () => {
     const r = await reviewed();
     expect(r.summary).toEqual({ same: 2, replace: 1 });
     // Pulumi checks a replacement without old inputs, so it is a new resource with its first passwords.
-    expect(r.marks).toEqual({ lobby: ["~ device: {", `~ endpoint: "${devA.url}" => "${devB.url}"`, "~ devicePasswordVersion: 3 => 1", "~ passwordVersion: 2 => 1"] });
+    // deviceInfo is an output the replacement reads anew from the other device: shown as going away.
+    const info = ["- deviceInfo: {", '- apiVersion: "2.x"', '- firmwareVersion: "2.11.0"', '- model: "AQ-07L"', '- name: "Emulated BAS-IP 1"', `- serialNumber: "EMU-${devA.port}"`, '- type: "panel"'];
+    expect(r.marks).toEqual({ lobby: ["~ device: {", `~ endpoint: "${devA.url}" => "${devB.url}"`, ...info, "~ devicePasswordVersion: 3 => 1", "~ passwordVersion: 2 => 1"] });
     expect(r.changed.lobby).toEqual([`device: {"endpoint":"${devA.url}"} → {"endpoint":"${devB.url}"}`, "devicePasswordVersion: 3 → 1", "passwordVersion: 2 → 1"]);
     const up = await upTwice();
     expect(up.write).toBe(1);
