@@ -20,6 +20,7 @@ import { jsonDepth, MAX_ANSWER_BYTES, MAX_JSON_DEPTH, readBounded, TooLarge } fr
 import { DeviceError, DeviceErrorInit } from "./errors";
 import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
 import { redactUrl } from "./redact";
+import { PIN_MISMATCH } from "./tls";
 import { deviceText, Scrub, scrubber } from "./scrub";
 import { agentFor } from "./tls";
 
@@ -290,6 +291,8 @@ export class DeviceClient {
       }
       if (controller.signal.aborted) throw fail({ kind: "timeout", detail: `${this.opts.timeoutMs} ms` });
       const err = e as NodeJS.ErrnoException;
+      // Another certificate than the pinned one will not change by retrying: refused at once.
+      if (err.code === PIN_MISMATCH) throw fail({ kind: "refused", detail: String(err.message), cause: e });
       // A body that does not inflate is the device's fault, not the network's: not retried.
       if (typeof err.code === "string" && err.code.startsWith("Z_")) throw fail({ kind: "protocol", detail: `answered a body that does not decompress (${err.code})`, cause: e });
       throw fail({ kind: "network", detail: err.code ? `${err.code} (${err.message})` : String(err.message), cause: e });

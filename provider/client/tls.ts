@@ -21,9 +21,12 @@ export interface AgentOptions {
   readonly maxSockets: number;
 }
 
+/** The `code` of a pinned connection's mismatch, which node-fetch copies onto its own error. */
+export const PIN_MISMATCH = "ERR_TLS_FINGERPRINT_MISMATCH";
+
 /** The error a pinned connection fails with; `code` lets the client name it. */
 export class FingerprintMismatch extends Error {
-  readonly code = "ERR_TLS_FINGERPRINT_MISMATCH";
+  readonly code = PIN_MISMATCH;
   constructor(expected: string, received: string) {
     super(`TLS certificate fingerprint mismatch: expected ${expected} (device.tlsFingerprint), received ${received}`);
     this.name = "FingerprintMismatch";
