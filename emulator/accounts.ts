@@ -1,6 +1,7 @@
 /**
- * The account table: one entry per SIP account the device serves, with its wire path, field
- * rules, error envelope and factory defaults. Everything else (routes, request log, state
+ * The account table: one entry per SIP settings object the device serves (the two accounts and
+ * the SIP enable switch, which lives apart from the account), with its wire path, field rules,
+ * error envelope and factory defaults. Everything else (routes, request log, state
  * endpoint, seeding, merging a POST) is driven by this table, so adding an account or a field is
  * an edit here. Written apart from `provider/schema` on purpose: the emulator plays the device.
  */
@@ -36,8 +37,14 @@ export type SecondAccountState = {
   outbound: string;
 };
 
+/** Path of the SIP enable switch (reference §4): not part of the account object. */
+export const SIP_ENABLE_PATH = "/api/v1/device/sip/enable";
+
+/** The SIP enable switch; when off, the device does not register (status `OFFLINE`). */
+export type SipEnableState = { sip_enable: boolean };
+
 /** State of every account of one device, by account key. */
-export type AccountStates = { main: MainAccountState; second: SecondAccountState };
+export type AccountStates = { main: MainAccountState; second: SecondAccountState; sipEnable: SipEnableState };
 export type AccountKey = keyof AccountStates;
 
 /** One account of the device. S is its state: the wire fields, with the real password. */
@@ -53,6 +60,8 @@ export interface AccountSpec<S> {
   rules: RulesFor<S>;
   envelope: Envelope;
   defaults: S;
+  /** An accepted POST makes the device attempt a SIP registration (`registrar.ts`). */
+  registers?: boolean;
 }
 
 // Spec 000 (Camdroid): user and password "non-empty and <= 31 characters", no character rule.
@@ -84,6 +93,7 @@ const MAIN: AccountSpec<MainAccountState> = {
     transport: { type: "string", required: false, check: (v: string) => TRANSPORTS.includes(v), rule: "must be one of udp, tcp, tls" },
   },
   envelope: OBJECT_ENVELOPE,
+  registers: true,
   defaults: {
     proxy: "sip:sip.bas-ip.com",
     realm: "sip.bas-ip.com",
@@ -123,7 +133,16 @@ const SECOND: AccountSpec<SecondAccountState> = {
   },
 };
 
+// Same object envelope as the main account: both are `/device/sip/...` resources of one firmware.
+const SIP_ENABLE: AccountSpec<SipEnableState> = {
+  path: SIP_ENABLE_PATH,
+  rules: { sip_enable: { type: "boolean", required: true } },
+  envelope: OBJECT_ENVELOPE,
+  registers: true,
+  defaults: { sip_enable: true },
+};
+
 /** Every account of the device. */
-export const ACCOUNTS: { readonly [K in AccountKey]: AccountSpec<AccountStates[K]> } = { main: MAIN, second: SECOND };
+export const ACCOUNTS: { readonly [K in AccountKey]: AccountSpec<AccountStates[K]> } = { main: MAIN, second: SECOND, sipEnable: SIP_ENABLE };
 
 export const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];

@@ -5,13 +5,13 @@
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { DEFAULT_SECOND_ACCOUNT_PATH, startEmulator, type EmulatorOptions } from "./index";
+import { DEFAULT_SECOND_ACCOUNT_PATH, startEmulator, type EmulatorOptions, type PbxAccount } from "./index";
 import { MAX_LATENCY_MS } from "./faults";
 import { accountPathProblem } from "./server";
 
 const USAGE = `Usage: basip-emulator [options]
 
-Emulates BAS-IP intercoms (login, /api/info, main and second SIP account).
+Emulates BAS-IP intercoms (login, /api/info, main and second SIP account, SIP enable, registration status).
 
   --port P             first port (default 8080; 0 = a free port per device)
   --devices N          N devices on ports P..P+N-1 (default 1)
@@ -22,6 +22,10 @@ Emulates BAS-IP intercoms (login, /api/info, main and second SIP account).
   --latency MS         delay before every response
   --serial             handle one request at a time per device
   --second-path PATH   second account path (default ${DEFAULT_SECOND_ACCOUNT_PATH})
+  --accept P,U,PW      the PBX accepts proxy P, user U, password PW (repeatable; the password is
+                       everything after the second comma); without it the PBX accepts every account
+  --register-delay MS  time from a write to its registration attempt (default 200)
+  --no-sip-status      serve no /api/v1/sip/status (404), as older firmware
   --tls-cert FILE      serve HTTPS with this certificate (needs --tls-key)
   --tls-key FILE       private key for --tls-cert
   --debug              log one line per request to stderr (secrets masked)
@@ -38,6 +42,9 @@ const OPTIONS = {
   latency: { type: "string" },
   serial: { type: "boolean" },
   "second-path": { type: "string" },
+  accept: { type: "string", multiple: true },
+  "register-delay": { type: "string" },
+  "no-sip-status": { type: "boolean" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   debug: { type: "boolean" },
@@ -53,6 +60,13 @@ function int(flag: string, v: string | undefined, min: number, max = Infinity): 
   if (!/^\d+$/.test(v) || n < min) throw new UsageError(`--${flag} needs an integer >= ${min}, got ${v}`);
   if (n > max) throw new UsageError(`--${flag} must be <= ${max}`);
   return n;
+}
+
+/** `proxy,user,password`; the password may itself hold commas. */
+function pbxAccount(text: string): PbxAccount {
+  const [proxy, user, ...rest] = text.split(",");
+  if (!proxy || !user || rest.length === 0 || rest.join(",") === "") throw new UsageError("--accept needs PROXY,USER,PASSWORD");
+  return { proxy, user, password: rest.join(",") };
 }
 
 /** Emulator options from argv (without node and script); unknown options and positionals are usage errors. */
@@ -73,6 +87,8 @@ function options(argv: string[]): { opts: EmulatorOptions; help: boolean } {
   const secondPath = v["second-path"];
   const pathError = secondPath === undefined ? undefined : accountPathProblem(secondPath);
   if (pathError !== undefined) throw new UsageError(`--second-path ${pathError}`);
+  const delayMs = int("register-delay", v["register-delay"], 0, MAX_LATENCY_MS);
+  const accept = v.accept?.map(pbxAccount);
   const opts: EmulatorOptions = {
     port,
     devices,
@@ -81,6 +97,8 @@ function options(argv: string[]): { opts: EmulatorOptions; help: boolean } {
     password: v.password,
     tokenTtlMs: ttl === undefined ? undefined : ttl * 1000,
     secondAccountPath: v["second-path"],
+    registrar: { ...(accept !== undefined ? { accept } : {}), ...(delayMs !== undefined ? { delayMs } : {}) },
+    sipStatus: v["no-sip-status"] ? false : undefined,
     faults: { ...(latencyMs !== undefined ? { latencyMs } : {}), ...(v.serial ? { serial: true } : {}) },
   };
   if (v.debug) opts.log = (line) => process.stderr.write(`[basip-emulator] ${line}\n`);

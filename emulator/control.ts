@@ -13,7 +13,7 @@ import { json, type DeviceRequest, type Reply } from "./wire";
 export const CONTROL_PREFIX = "/__emulator/";
 
 /** What the control endpoints act on. */
-export type ControlTarget = Pick<EmulatedDevice, "requests" | "faults" | "clearRequests" | "expireTokens" | "injectFaults"> & {
+export type ControlTarget = Pick<EmulatedDevice, "requests" | "faults" | "clearRequests" | "expireTokens" | "injectFaults" | "registration"> & {
   readonly state: AccountStates;
 };
 
@@ -21,7 +21,7 @@ type ControlHandler = (req: DeviceRequest, dev: ControlTarget) => Reply;
 
 const CONTROL_ROUTES: Record<string, ControlHandler> = {
   "GET /__emulator/requests": (_req, dev) => json(200, dev.requests),
-  "GET /__emulator/state": (_req, dev) => json(200, { ...maskedStates(dev.state), faults: dev.faults }),
+  "GET /__emulator/state": (_req, dev) => json(200, { ...maskedStates(dev.state), registration: dev.registration, faults: dev.faults }),
   "POST /__emulator/reset-log": (_req, dev) => {
     dev.clearRequests();
     return json(200, {});

@@ -3,12 +3,13 @@
  * request goes through (control endpoints, serial queue, latency, faults, route, log line).
  */
 import type * as http from "http";
-import type { AccountKey, AccountStates, MainAccountState, SecondAccountState } from "./accounts";
+import type { AccountKey, AccountStates, MainAccountState, SecondAccountState, SipEnableState } from "./accounts";
 import { Tokens, type Credentials } from "./auth";
 import { CONTROL_PREFIX, control } from "./control";
 import { Delays, SerialQueue, takeFault } from "./faults";
 import { Listener } from "./listener";
 import { maskDeep, maskQuery, queryText } from "./masking";
+import { Registrar, type RegistrarOptions, type RegistrationState } from "./registrar";
 import { dispatch, type DeviceContext, type Route } from "./routes";
 import { initialStates } from "./state";
 import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions, type RecordedRequest } from "./types";
@@ -42,6 +43,8 @@ export interface DeviceConfig {
   /** Default {@link MAX_REQUEST_LOG}. */
   requestLogLimit?: number;
   info?: EmulatorOptions["info"];
+  /** This device's own copy; the factory resolves defaults. */
+  registrar: RegistrarOptions;
 }
 
 export class Device implements EmulatedDevice, DeviceContext {
@@ -53,6 +56,7 @@ export class Device implements EmulatedDevice, DeviceContext {
   readonly credentials: Credentials;
   /** Replaces the default `/api/info` answer; mutable so tests can play another family. */
   info?: Record<string, unknown>;
+  readonly registrar: Registrar;
 
   private _port: number;
   private readonly listener: Listener;
@@ -69,6 +73,7 @@ export class Device implements EmulatedDevice, DeviceContext {
     this.tokens = new Tokens(cfg.tokenTtlMs);
     this.credentials = cfg.credentials;
     this.info = cfg.info;
+    this.registrar = new Registrar(cfg.registrar, () => this.state);
     this.listener = new Listener((req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         // A bug in the emulator must be visible, not a hung client.
@@ -92,6 +97,15 @@ export class Device implements EmulatedDevice, DeviceContext {
   set second(v: SecondAccountState) {
     this.state.second = v;
   }
+  get sipEnable(): SipEnableState {
+    return this.state.sipEnable;
+  }
+  set sipEnable(v: SipEnableState) {
+    this.state.sipEnable = v;
+  }
+  get registration(): RegistrationState {
+    return this.registrar.view();
+  }
 
   get port(): number {
     return this._port;
@@ -104,10 +118,13 @@ export class Device implements EmulatedDevice, DeviceContext {
 
   async listen(): Promise<void> {
     this._port = await this.listener.listen(this._port, this.cfg.host);
+    // A device registers when it comes up, as after a write.
+    if (!this.stopped) this.registrar.schedule();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.registrar.cancel();
     this.delays.cancelAll();
     await this.listener.close();
   }

@@ -4,8 +4,9 @@
  */
 import { ACCOUNTS, ACCOUNT_KEYS, type AccountKey, type AccountStates } from "./accounts";
 import { loginProblem, type Credentials, type Tokens } from "./auth";
-import { STRING_ENVELOPE } from "./envelopes";
+import { OBJECT_ENVELOPE, STRING_ENVELOPE } from "./envelopes";
 import { maybeMalformed } from "./faults";
+import type { Registrar } from "./registrar";
 import { applyWrite, readView } from "./state";
 import type { FaultOptions, RequestKind } from "./types";
 import { failures, isPlainObject } from "./validation";
@@ -21,6 +22,7 @@ export interface DeviceContext {
   readonly credentials: Credentials;
   /** `/api/info` answer replacing the default one (`EmulatorOptions.info`). */
   readonly info?: Record<string, unknown>;
+  readonly registrar: Registrar;
 }
 
 export interface Route {
@@ -87,9 +89,22 @@ const LOGOUT: Route = {
   },
 };
 
+/** Where the device reports its SIP registration (reference §5.7); older firmware has no such path. */
+export const SIP_STATUS_PATH = "/api/v1/sip/status";
+
+const SIP_STATUS: Route = {
+  path: SIP_STATUS_PATH,
+  methods: ["GET"],
+  kind: always("read"),
+  handle: (req, dev) => {
+    if (!dev.tokens.verify(req.authorization)) return json(401, OBJECT_ENVELOPE.unauthorized);
+    return json(200, dev.registrar.view());
+  },
+};
+
 /** GET answers the state with `WebPass`; POST validates, then replaces the state. Both need a token. */
 function accountRoute<K extends AccountKey>(key: K, path: string): Route {
-  const { rules, envelope } = ACCOUNTS[key];
+  const { rules, envelope, registers } = ACCOUNTS[key];
   return {
     path,
     methods: ["GET", "POST"],
@@ -102,14 +117,18 @@ function accountRoute<K extends AccountKey>(key: K, path: string): Route {
       const failed = failures(rules, req.body);
       if (failed.length > 0) return json(400, envelope.invalid(failed));
       dev.state[key] = applyWrite(rules, dev.state[key], req.body);
+      if (registers) dev.registrar.schedule();
       return json(200, {});
     },
   };
 }
 
-/** Every route of one device; account paths may differ per emulator (`secondAccountPath`). */
-export function deviceRoutes(accountPaths: Record<AccountKey, string>): Map<string, Route> {
-  const routes = [INFO, LOGIN, LOGOUT, ...ACCOUNT_KEYS.map((k) => accountRoute(k, accountPaths[k]))];
+/**
+ * Every route of one device; account paths may differ per emulator (`secondAccountPath`), and
+ * `sipStatus: false` leaves out the status endpoint, as older firmware does (it answers 404).
+ */
+export function deviceRoutes(accountPaths: Record<AccountKey, string>, { sipStatus = true }: { sipStatus?: boolean } = {}): Map<string, Route> {
+  const routes = [INFO, LOGIN, LOGOUT, ...ACCOUNT_KEYS.map((k) => accountRoute(k, accountPaths[k])), ...(sipStatus ? [SIP_STATUS] : [])];
   const byPath = new Map<string, Route>();
   // The first entry wins if a configured path collides with another.
   for (const r of routes) if (!byPath.has(r.path)) byPath.set(r.path, r);

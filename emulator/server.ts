@@ -9,6 +9,7 @@
 import { ACCOUNTS, ACCOUNT_KEYS, type AccountKey } from "./accounts";
 import { Device } from "./device";
 import { DEFAULT_FAULTS, latencyProblem } from "./faults";
+import { DEFAULT_REGISTRAR } from "./registrar";
 import { deviceRoutes } from "./routes";
 import { DEFAULT_TOKEN_TTL_MS, type EmulatedDevice, type Emulator, type EmulatorOptions, type FaultOptions } from "./types";
 
@@ -42,7 +43,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (latency !== undefined) throw new RangeError(latency);
   const pathError = opts.secondAccountPath === undefined ? undefined : accountPathProblem(opts.secondAccountPath);
   if (pathError !== undefined) throw new RangeError(`secondAccountPath ${pathError}`);
-  const routes = deviceRoutes(accountPaths(opts));
+  const routes = deviceRoutes(accountPaths(opts), { sipStatus: opts.sipStatus });
   const devices: Device[] = [];
   for (let i = 0; i < count; i++) {
     devices.push(
@@ -59,6 +60,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         seed: opts.seed,
         requestLogLimit: opts.requestLogLimit,
         info: opts.info,
+        registrar: { ...DEFAULT_REGISTRAR, ...opts.registrar },
       }),
     );
   }

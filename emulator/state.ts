@@ -47,10 +47,10 @@ export function applyWrite<S>(rules: Rules, old: S, body: Fields): S {
 
 /** The account as GET answers it: the real password never leaves the device. */
 export function readView<S>(state: S): S {
-  return { ...state, password: WEB_PASS };
+  return "password" in (state as Fields) ? { ...state, password: WEB_PASS } : { ...state };
 }
 
 /** Every account with passwords masked, for `/__emulator/state`. */
 export function maskedStates(states: AccountStates): Record<string, unknown> {
-  return Object.fromEntries(ACCOUNT_KEYS.map((k) => [k, { ...states[k], password: MASK }]));
+  return Object.fromEntries(ACCOUNT_KEYS.map((k) => [k, "password" in states[k] ? { ...states[k], password: MASK } : { ...states[k] }]));
 }

@@ -2,7 +2,8 @@
  * Public vocabulary of the emulator: constants and the types of its options, request log and
  * devices. The account state types live next to their table in `accounts.ts`.
  */
-import type { AccountKey, AccountStates, MainAccountState, SecondAccountState } from "./accounts";
+import type { AccountKey, AccountStates, MainAccountState, SecondAccountState, SipEnableState } from "./accounts";
+import type { RegistrarOptions, RegistrationState } from "./registrar";
 
 /** The placeholder real Android panels return instead of a stored SIP password. */
 export const WEB_PASS = "WebPass";
@@ -61,6 +62,10 @@ export interface EmulatorOptions {
   info?: Record<string, unknown>;
   /** Initial account state, merged over the factory defaults (object fields such as `stun` one level deep). */
   seed?: { [K in AccountKey]?: Partial<AccountStates[K]> };
+  /** The PBX the devices register with: accepted accounts (default all), attempt delay (default 200 ms), device clock offset. */
+  registrar?: Partial<RegistrarOptions>;
+  /** Serve `GET /api/v1/sip/status`; false emulates older firmware without it (404). Default true. */
+  sipStatus?: boolean;
 }
 
 /** What a request was, as {@link EmulatedDevice.counts} counts it. */
@@ -99,6 +104,12 @@ export interface EmulatedDevice {
   main: MainAccountState;
   /** Live state with the REAL password; tests may mutate it directly to simulate drift. */
   second: SecondAccountState;
+  /** Live SIP enable switch; set `sipEnable.sip_enable = false` to switch SIP off behind a tool's back. */
+  sipEnable: SipEnableState;
+  /** What `GET /api/v1/sip/status` answers now. */
+  readonly registration: RegistrationState;
+  /** The device's registrar; its `options` (accepted accounts, delay, clock offset) are live. */
+  readonly registrar: { readonly options: RegistrarOptions; attemptNow(): void };
   /** Request log, oldest first; passwords masked. `/__emulator/*` calls are not logged. */
   readonly requests: RecordedRequest[];
   /** Live, mutable faults. */

@@ -71,7 +71,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Expected JSON type of a field. `integer` makes `1.5` a type error, `number` only a rule error. */
-export type FieldType = "string" | "number" | "integer" | "object";
+export type FieldType = "string" | "number" | "integer" | "boolean" | "object";
 
 /** How the device checks one body field. */
 export interface FieldRule {
@@ -112,6 +112,8 @@ function typeOk(type: FieldType, v: unknown): boolean {
       return typeof v === "number" && Number.isFinite(v);
     case "integer":
       return typeof v === "number" && Number.isInteger(v);
+    case "boolean":
+      return typeof v === "boolean";
     case "object":
       return isPlainObject(v);
   }
@@ -146,6 +148,8 @@ export function ruleText({ rule, problem }: Failure): string {
       return "must be a string";
     case "number":
       return "must be a number";
+    case "boolean":
+      return "must be a boolean";
     case "object":
       return "must be an object";
     case "integer":

@@ -112,6 +112,8 @@ export type ResourceErrorKind =
   | "config"
   /** The device accepted a write but its read-back shows fields it did not apply. */
   | "unapplied"
+  /** The settings were written but the account did not register (see `waitForRegistration`). */
+  | "registration"
   /** A bug in this package (see `InternalError`). */
   | "internal";
 
@@ -150,5 +152,26 @@ export class ResourceError extends Error {
     this.code = init.code;
     this.param = init.param;
     this.field = init.field;
+  }
+}
+
+/**
+ * A step that changed the device and then failed (e.g. written, but not registered). Pulumi's
+ * dynamic-provider host turns an error carrying `id` and `properties` into a partial failure: the
+ * step fails, and `properties` become the resource's state, so state says what the device now holds.
+ * `properties` holds the applied secrets, so it is kept off enumeration (logging the error never
+ * prints them).
+ */
+export class PartialFailure extends ResourceError {
+  declare readonly properties: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    init: ResourceErrorInit,
+    readonly id: string,
+    properties: Record<string, unknown>,
+  ) {
+    super(message, init);
+    Object.defineProperty(this, "properties", { value: properties, enumerable: false });
   }
 }

@@ -64,16 +64,17 @@ export function deviceInputs(device: pulumi.Input<DeviceArgs>): { device: pulumi
  * Keys outside the table go through as well, so that `check` names them (a JavaScript program has no
  * type checker to catch `registrationIntreval`); they are wrapped as secrets because a misspelt
  * `pasword` holds a password (`check` refuses them, and reports them so the engine prints no value).
+ * Options (`waitForRegistration`) are taken too, and the account's computed outputs seeded.
  */
 export function accountInputs(schema: AccountSchema, args: { device: pulumi.Input<DeviceArgs> }): pulumi.Inputs {
   const inputs: pulumi.Inputs = { ...deviceInputs(args.device) };
   const values = args as unknown as Record<string, pulumi.Input<unknown> | undefined>;
-  for (const name of Object.keys(schema.fields)) {
+  for (const name of [...Object.keys(schema.fields), ...Object.keys(schema.options)]) {
     const value = values[name];
     inputs[name] = value !== undefined && schema.secrets.includes(name) ? pulumi.secret(value) : value;
   }
   // Seeded so the engine registers them as outputs; a program's own value for one is refused by `check`.
-  for (const name of COMPUTED_OUTPUTS) inputs[name] = values[name];
+  for (const name of [...COMPUTED_OUTPUTS, ...schema.outputs]) inputs[name] = values[name];
   for (const [name, value] of Object.entries(values)) {
     if (!(name in inputs) && name !== "device" && value !== undefined) inputs[name] = pulumi.secret(value);
   }
@@ -94,15 +95,16 @@ type OutputNames<R> = Exclude<{ [K in keyof R]-?: R[K] extends pulumi.Output<unk
 type FieldTypesMatch<A, S> = { [K in keyof S]-?: K extends keyof A ? Same<pulumi.Unwrap<NonNullable<A[K]>>, NonNullable<S[K]>> : false }[keyof S];
 
 /**
- * `true` when `Args` has exactly `device` plus the settings' fields, required alike, each a
- * `pulumi.Input` of the codec's type, and the resource's outputs are exactly `device`,
- * `devicePassword`, the computed outputs (`COMPUTED_OUTPUTS`) plus the settings' fields. Otherwise `false`, and `expectTrue` fails to compile.
+ * `true` when `Args` has exactly `device` plus the settings' fields plus the optional `Options`,
+ * required alike, each a `pulumi.Input` of the codec's type, and the resource's outputs are exactly
+ * `device`, `devicePassword`, the settings' fields, the options and the `Computed` outputs.
+ * Otherwise `false`, and `expectTrue` fails to compile.
  */
-export type MatchesSchema<Args, Resource, Settings> = [
-  Same<keyof Args, "device" | keyof Settings>,
+export type MatchesSchema<Args, Resource, Settings, Options = object, Computed extends string = never> = [
+  Same<keyof Args, "device" | keyof Settings | keyof Options>,
   Same<RequiredKeys<Args>, "device" | RequiredKeys<Settings>>,
-  FieldTypesMatch<Args, Settings>,
-  Same<OutputNames<Resource>, "device" | "devicePassword" | ComputedOutput | keyof Settings>,
+  FieldTypesMatch<Args, Settings & Options>,
+  Same<OutputNames<Resource>, "device" | "devicePassword" | ComputedOutput | keyof Settings | keyof Options | Computed>,
 ] extends [true, true, true, true]
   ? true
   : false;

@@ -3,26 +3,31 @@
  * delete (forget), driven by an `AccountSchema`. `diff` and `check` are pure; the rest talk to the
  * device through the client and throw `ResourceError`s at this boundary, Pulumi's.
  *
- * State shape = input shape: `{device, devicePassword?, <managed account fields>}`. Only the fields the
- * user sets are managed; a write sends the whole account, taking unmanaged fields from the device.
+ * State shape = input shape: `{device, devicePassword?, <options>, <managed account fields>}`, plus
+ * the computed outputs (`registration`). Only the fields the user sets are managed; a write sends
+ * each endpoint the managed fields live on whole, taking its unmanaged fields from the device.
+ * Registration reporting and waiting are in `registration.ts`.
  */
 import { isDeepStrictEqual } from "util";
 import * as E from "fp-ts/Either";
 import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountFailure, readAccount, writeAccount } from "../client/accounts";
+import { AccountFailure, readEndpoint, writeEndpoint } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
-import { DeviceError, InternalError, isDeviceError, ResourceError } from "../client/errors";
+import { DeviceError, InternalError, isDeviceError, PartialFailure, ResourceError } from "../client/errors";
 import { deviceInfoOf } from "../client/info";
+import { readRegistration } from "../client/registration";
 import { scrubber } from "../client/scrub";
 import { clientFor } from "../client/sessions";
-import { AccountSchema } from "../schema/accounts";
+import { AccountEndpoint, AccountSchema, EndpointName } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
 import { argOfWire } from "../schema/mapping";
 import { markerKeys, withMarkers } from "../schema/markers";
 import { describeDevice, DeviceInfo } from "../schema/info";
 import { FieldFailure } from "../schema/report";
+import { Registration, registrationFailures, waitOf } from "../schema/registration";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
+import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration";
 
 type Props = Record<string, unknown>;
 
@@ -65,6 +70,10 @@ export function check(schema: AccountSchema, news: Props, olds: Props = {}): { i
   if (deeperThan(news, MAX_INPUT_DEPTH)) return { inputs: {}, failures: [{ property: "", reason: `inputs nest deeper than ${MAX_INPUT_DEPTH} levels` }] };
   return pipe(
     validateAccountInputs(schema, news, markerKeys(schema)),
+    E.chain((inputs) => {
+      const across = schema.registration ? registrationFailures(inputs) : [];
+      return across.length > 0 ? E.left(across) : E.right(inputs);
+    }),
     E.match(
       (failures) => ({ inputs: news, failures }),
       (inputs) => ({ inputs: withMarkers(schema, olds, inputs), failures: [] }),
@@ -98,6 +107,14 @@ export function changedFields(schema: AccountSchema, olds: Props, news: Props): 
   return Object.keys(desired).filter((k) => JSON.stringify(desired[k]).includes(UNKNOWN) || !isDeepStrictEqual(desired[k], olds[k]));
 }
 
+/**
+ * Whether the resource waits for registration and the last recorded one is not `OK` (a failed or
+ * unconfirmed registration, or none recorded yet): the next `up` then applies and waits again.
+ */
+export function registrationPending(schema: AccountSchema, olds: Props, news: Props): boolean {
+  return schema.registration && waitOf(news) > 0 && (olds.registration as Registration | undefined)?.status !== "OK";
+}
+
 /** `diff`: explicit in every case; a new endpoint is another device, so it replaces. */
 export function diff(schema: AccountSchema, olds: Props, news: Props): DiffResult {
   const fields = changedFields(schema, olds, news);
@@ -105,9 +122,10 @@ export function diff(schema: AccountSchema, olds: Props, news: Props): DiffResul
   const newEndpoint = news.device === UNKNOWN ? UNKNOWN : endpointOf(news);
   const replaces = oldEndpoint !== undefined && newEndpoint !== oldEndpoint ? ["device"] : [];
   const connectionChanged = !isDeepStrictEqual(olds.device, news.device) || olds.devicePassword !== news.devicePassword;
+  const optionChanged = Object.keys(schema.options).some((k) => !isDeepStrictEqual(olds[k], news[k]));
   const unmanagedNow = Object.keys(accountFields(schema, olds)).some((k) => news[k] === undefined);
   return {
-    changes: fields.length > 0 || replaces.length > 0 || connectionChanged || unmanagedNow,
+    changes: fields.length > 0 || replaces.length > 0 || connectionChanged || optionChanged || unmanagedNow || registrationPending(schema, olds, news),
     replaces,
     stables: [],
     deleteBeforeReplace: false,
@@ -148,21 +166,24 @@ export function connectionOf(props: Props, fallback: FallbackCredentials): E.Eit
   });
 }
 
-/** Where one account of one device is reached: the shared client and the account's path. */
+/** Where one account of one device is reached: the shared client and the path of each endpoint. */
 interface Target {
   readonly client: DeviceClient;
-  readonly path: string;
+  readonly device: DeviceConnection;
 }
 
-function targetOf(schema: AccountSchema, props: Props, fallback: FallbackCredentials): E.Either<string, Target> {
+function targetOf(props: Props, fallback: FallbackCredentials): E.Either<string, Target> {
   return pipe(
     connectionOf(props, fallback),
-    E.map((options) => ({
-      client: clientFor(options),
-      path: (props.device as DeviceConnection)[schema.pathOption] ?? DEVICE_DEFAULTS[schema.pathOption],
-    })),
+    E.map((options) => ({ client: clientFor(options), device: props.device as DeviceConnection })),
   );
 }
+
+/** An endpoint's path on this device: its `device` option if it has one and it is set, else its own. */
+const pathOf = (endpoint: AccountEndpoint, { device }: Target) => (endpoint.pathOption === undefined ? undefined : device[endpoint.pathOption]) ?? endpoint.path;
+
+/** The fields of `props` that live on `endpoint`. */
+const fieldsOn = (endpoint: AccountEndpoint, props: Props) => Object.fromEntries(Object.entries(props).filter(([k]) => endpoint.fields.includes(k)));
 
 // ---- effects ----------------------------------------------------------------------------------------
 // A sequence of device steps, in plain async/await. Each step's Left is thrown at once as the
@@ -236,6 +257,12 @@ class Operation {
     return new ResourceError(`${this.name}: ${text}`, { kind, operation: this.name, device });
   }
 
+  /** A registration check that failed after a write: the step fails, and `state` is recorded as the resource's. */
+  partial(id: string, device: string, problem: RegistrationProblem, state: Props): PartialFailure {
+    const kind = problem.cause === undefined ? "registration" : isDeviceError(problem.cause) ? problem.cause.kind : "internal";
+    return new PartialFailure(`${this.name}: ${problem.message}`, { kind, operation: this.name, device, cause: problem.cause }, id, state);
+  }
+
   /** Awaits one device step; its failure is thrown, prefixed by `note`. */
   async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
     const result = await task();
@@ -253,7 +280,7 @@ class Operation {
   }
 
   target(props: Props, fallback: FallbackCredentials): Target {
-    const target = targetOf(this.schema, props, fallback);
+    const target = targetOf(props, fallback);
     if (E.isLeft(target)) throw this.problem("config", target.left, endpointOf(props));
     this.path = target.right.path;
     return target.right;
@@ -261,25 +288,32 @@ class Operation {
 }
 
 /**
- * Writes the desired fields over what the device holds and reads back to prove it took them.
- * `current` is the device's account when the caller already read it. Returns the new state, which
- * is the inputs as applied.
+ * Writes the desired fields over what the device holds and reads back to prove it took them, one
+ * endpoint at a time, the account object first (SIP is switched on after its settings are in place).
+ * An endpoint is written when one of its managed fields is in `changed` (every one when absent).
+ * `current` holds an endpoint's device values when the caller already read them.
  */
-async function apply(op: Operation, { client, path }: Target, inputs: Props, current?: Props): Promise<Props> {
+async function apply(op: Operation, target: Target, inputs: Props, { changed, current = {} }: { changed?: readonly string[]; current?: Partial<Record<EndpointName, Props>> } = {}): Promise<Props> {
   const { schema } = op;
-  const desired = accountFields(schema, inputs);
-  const everyFieldManaged = Object.keys(schema.fields).every((k) => desired[k] !== undefined);
-  // Unmanaged fields come from the device so the whole-object write keeps them as they are.
-  const onDevice = current ?? (everyFieldManaged ? {} : await op.step(readAccount(client, schema, path, op.secrets)));
-  await op.step(writeAccount(client, schema, path, { ...onDevice, ...desired }, op.secrets));
-  const after = await op.step(
-    readAccount(client, schema, path, op.secrets),
-    "the write was sent but reading it back failed, so it is unverified; run `pulumi refresh`. ",
-  );
-  const missing = unapplied(schema, desired, after);
-  // The device's values are quoted: scrub them, a device may put a password anywhere.
-  const quoted = scrubber(op.secrets)(missing.join("; "));
-  if (missing.length > 0) throw op.problem("unapplied", `device ${client.endpoint} accepted the write but did not apply: ${quoted}`, client.endpoint);
+  const { client } = target;
+  for (const endpoint of schema.endpoints) {
+    const desired = fieldsOn(endpoint, accountFields(schema, inputs));
+    const names = Object.keys(desired);
+    if (names.length === 0 || (changed !== undefined && !names.some((n) => changed.includes(n)))) continue;
+    const path = pathOf(endpoint, target);
+    const everyFieldManaged = endpoint.fields.every((k) => desired[k] !== undefined);
+    // Unmanaged fields come from the device so the whole-object write keeps them as they are.
+    const onDevice = current[endpoint.name] ?? (everyFieldManaged ? {} : await op.step(readEndpoint(client, endpoint, path, op.secrets)));
+    await op.step(writeEndpoint(client, schema, endpoint, path, { ...onDevice, ...desired }, op.secrets));
+    const after = await op.step(
+      readEndpoint(client, endpoint, path, op.secrets),
+      "the write was sent but reading it back failed, so it is unverified; run `pulumi refresh`. ",
+    );
+    const missing = unapplied(schema, desired, after);
+    // The device's values are quoted: scrub them, a device may put a password anywhere.
+    const quoted = scrubber(op.secrets)(missing.join("; "));
+    if (missing.length > 0) throw op.problem("unapplied", `device ${client.endpoint} accepted the write but did not apply: ${quoted}`, client.endpoint);
+  }
   return { ...inputs };
 }
 
@@ -291,44 +325,80 @@ function withInfo(props: Props, info: unknown): Props {
   return info === undefined ? { ...props } : { ...props, deviceInfo: info };
 }
 
+/**
+ * A write with its registration check: reads the status before writing when it will wait (only an
+ * attempt after the write counts), applies, then reports or waits. If the account does not register,
+ * the step fails as a partial failure whose state is the settings as written with the registration
+ * seen, so the next `up` re-applies (see `registrationPending`) and state never claims the device
+ * still holds the previous values.
+ */
+async function write(op: Operation, target: Target, id: string, inputs: Props, how: Parameters<typeof apply>[3], info: Promise<unknown>): Promise<Props> {
+  if (!op.schema.registration) return apply(op, target, inputs, how);
+  const wait = waitOf(inputs);
+  const before = wait > 0 ? await op.step(readRegistration(target.client), "before writing: ") : undefined;
+  const applied = await apply(op, target, inputs, how);
+  const seen = before === undefined ? await reportRegistration(target.client) : await awaitRegistration(target.client, before, wait);
+  if (E.isLeft(seen)) throw op.partial(id, target.client.endpoint, seen.left, withInfo({ ...applied, registration: seen.left.registration }, await info));
+  return { ...applied, registration: seen.right };
+}
+
 /** `create` adopts the account: read (proves reachability and credentials), write, read back. */
 export async function create(schema: AccountSchema, inputs: Props, fallback: FallbackCredentials): Promise<{ id: string; outs: Props }> {
+  const id = idOf(schema, inputs);
   const outs = await new Operation("create (adopt)", schema, secretsOf(schema, inputs)).run(async (op) => {
     const target = op.target(inputs, fallback);
     // Asked alongside the first read, so a device that answers slowly costs no extra wait.
     const info = op.identify(target.client);
-    const current = await op.step(readAccount(target.client, schema, target.path, op.secrets));
-    const applied = await apply(op, target, inputs, current);
-    return withInfo(applied, await info);
+    const settings = schema.endpoints[0];
+    const current = await op.step(readEndpoint(target.client, settings, pathOf(settings, target), op.secrets));
+    const written = await write(op, target, id, inputs, { current: { settings: current } }, info);
+    return withInfo(written, await info);
   });
-  return { id: idOf(schema, inputs), outs };
+  return { id, outs };
 }
 
-/** `update` writes only when an account field changed; connection-only changes touch state alone. */
+/** The computed outputs of `olds`, carried over when nothing is written. */
+const computed = (schema: AccountSchema, olds: Props) => Object.fromEntries(schema.outputs.filter((k) => olds[k] !== undefined).map((k) => [k, olds[k]]));
+
+/**
+ * `update` writes the endpoints whose fields changed, or the whole account again while a wanted
+ * registration is pending; connection- and option-only changes touch state alone.
+ */
 export async function update(schema: AccountSchema, olds: Props, news: Props, fallback: FallbackCredentials): Promise<{ outs: Props }> {
   // The device is not asked again: its description is kept from create or the last refresh.
   const kept = withInfo({}, olds.deviceInfo);
-  if (changedFields(schema, olds, news).length === 0) return { outs: { ...news, ...kept } };
+  const changed = changedFields(schema, olds, news);
+  const pending = registrationPending(schema, olds, news);
+  if (changed.length === 0 && !pending) return { outs: { ...news, ...computed(schema, olds), ...kept } };
   const op = new Operation("update", schema, secretsOf(schema, news, olds));
   op.knownAs(olds.deviceInfo);
-  const outs = await op.run((o) => apply(o, o.target(news, fallback), news));
+  const outs = await op.run((o) => write(o, o.target(news, fallback), idOf(schema, olds), news, pending ? {} : { changed }, Promise.resolve(olds.deviceInfo)));
   return { outs: { ...outs, ...kept } };
 }
 
 /**
- * `read` (refresh): the device's values for the managed fields; the password stays the last applied
- * one from state, because the device only answers `WebPass`.
+ * `read` (refresh): the device's values for the managed fields, from each endpoint they live on, and
+ * its registration status; the password stays the last applied one from state, because the device
+ * only answers `WebPass`.
  */
 export async function read(schema: AccountSchema, id: string, props: Props, fallback: FallbackCredentials): Promise<{ id: string; props: Props; inputs: Props }> {
-  const { onDevice, info } = await new Operation("refresh", schema, secretsOf(schema, props)).run(async (op) => {
-    const { client, path } = op.target(props, fallback);
-    const asked = op.identify(client);
-    return { onDevice: await op.step(readAccount(client, schema, path, op.secrets)), info: await asked };
+  const managed = accountFields(schema, props);
+  const { deviceInfo: _old, ...refreshed } = props;
+  const info = await new Operation("refresh", schema, secretsOf(schema, props)).run(async (op) => {
+    const target = op.target(props, fallback);
+    const asked = op.identify(target.client);
+    for (const [i, endpoint] of schema.endpoints.entries()) {
+      // The account object is always read (it proves the account is there); others when managed.
+      if (i > 0 && Object.keys(fieldsOn(endpoint, managed)).length === 0) continue;
+      const onDevice = await op.step(readEndpoint(target.client, endpoint, pathOf(endpoint, target), op.secrets));
+      for (const k of Object.keys(fieldsOn(endpoint, managed))) {
+        if (k !== "password" && onDevice[k] !== undefined) refreshed[k] = onDevice[k];
+      }
+    }
+    if (schema.registration) refreshed.registration = await op.step(readRegistration(target.client));
+    return asked;
   });
-  const { deviceInfo: _old, ...inputs } = props;
-  for (const k of Object.keys(accountFields(schema, props))) {
-    if (k !== "password" && onDevice[k] !== undefined) inputs[k] = onDevice[k];
-  }
+  const inputs = Object.fromEntries(Object.entries(refreshed).filter(([k]) => !schema.outputs.includes(k)));
   // A device that stopped answering `/api/info` keeps the description it gave before.
-  return { id, props: withInfo(inputs, info ?? props.deviceInfo), inputs };
+  return { id, props: withInfo(refreshed, info ?? props.deviceInfo), inputs };
 }

@@ -5,8 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { sipAccountProvider } from "./dynamic";
-import { SIP_ACCOUNT, SipAccountSettings } from "../schema/accounts";
+import { SIP_ACCOUNT, SipAccountOptions, SipAccountSettings } from "../schema/accounts";
 import type { DeviceInfo } from "../schema/info";
+import type { Registration } from "../schema/registration";
 import { guardedInputs } from "./guards";
 import { warnPlainHttp } from "./warnings";
 import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
@@ -34,6 +35,18 @@ export interface SipAccountArgs {
   h264?: pulumi.Input<number>;
   /** SIP transport. Left to the device when unset. */
   transport?: pulumi.Input<"udp" | "tcp" | "tls">;
+  /**
+   * Whether SIP is switched on (`/api/v1/device/sip/enable`, apart from the account's settings).
+   * Left to the device when unset.
+   */
+  enabled?: pulumi.Input<boolean>;
+  /**
+   * Seconds `up` waits after writing the account until the device reports it registered, 0 to 600.
+   * The step fails on a registration `ERROR`, on a timeout, or on a device that cannot report its
+   * status; the state then records what was written, and the next `up` applies and waits again
+   * (see README, Registration). 0 (or unset) writes and only reports `registration`.
+   */
+  waitForRegistration?: pulumi.Input<number>;
 }
 
 /**
@@ -63,6 +76,15 @@ export class SipAccount extends pulumi.dynamic.Resource {
   declare readonly registrationInterval: pulumi.Output<number | undefined>;
   declare readonly h264: pulumi.Output<number>;
   declare readonly transport: pulumi.Output<"udp" | "tcp" | "tls" | undefined>;
+  declare readonly enabled: pulumi.Output<boolean | undefined>;
+  declare readonly waitForRegistration: pulumi.Output<number | undefined>;
+  /**
+   * The device's SIP registration as read after the last write or refresh: `status` `OK`, `OFFLINE`
+   * (SIP disabled), `ERROR` (registration failing) or `UNKNOWN` (the device has no status endpoint),
+   * and `lastAttempt`, the device's last registration attempt (ISO 8601 by the device's clock, or
+   * null if it never tried).
+   */
+  declare readonly registration: pulumi.Output<Registration>;
 
   constructor(name: string, args: SipAccountArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -78,4 +100,4 @@ export class SipAccount extends pulumi.dynamic.Resource {
 }
 
 // Compile-time: Args and outputs name exactly the fields of the schema's table, with its types.
-expectTrue<MatchesSchema<SipAccountArgs, SipAccount, SipAccountSettings>>();
+expectTrue<MatchesSchema<SipAccountArgs, SipAccount, SipAccountSettings, SipAccountOptions, "registration">>();

@@ -1,8 +1,10 @@
 /**
  * The one place where Pulumi's camelCase args and the device's snake_case JSON are translated,
- * driven by `WIRE_NAMES`. Nested objects (`stun`) use the same key names on both sides.
+ * driven by `WIRE_NAMES`, and where the registration status answer becomes the `registration` output.
+ * Nested objects (`stun`) use the same key names on both sides.
  */
 import { WIRE_NAMES } from "./accounts";
+import type { Registration, SipStatusWire } from "./registration";
 
 type ArgName = keyof typeof WIRE_NAMES;
 const ARG_OF_WIRE: Record<string, ArgName> = Object.fromEntries(
@@ -34,4 +36,10 @@ export function argOfWire(wire: string): string {
   const [head, ...rest] = wire.split(".");
   const arg = ARG_OF_WIRE[head];
   return [arg ?? head, ...rest].join(".");
+}
+
+/** The status answer (snake_case, Unix seconds) -> the `registration` output (camelCase, ISO 8601). */
+export function registrationOfWire(wire: SipStatusWire): Registration {
+  const at = wire.register_last_attempt;
+  return { status: wire.sip_status, lastAttempt: at === null ? null : new Date(at * 1000).toISOString() };
 }

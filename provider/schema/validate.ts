@@ -93,6 +93,7 @@ export function validateAccountInputs(
   const fields: Props = {
     ...Object.fromEntries(Object.entries(schema.required).map(([k, codec]) => [k, { codec, required: true }])),
     ...Object.fromEntries(Object.entries(schema.optional).map(([k, codec]) => [k, { codec, required: false }])),
+    ...Object.fromEntries(Object.entries(schema.options).map(([k, codec]) => [k, { codec, required: false }])),
   };
   const all: Props = { ...connectionProps, ...fields };
   const withDefaults: Record<string, unknown> = { ...schema.defaults };

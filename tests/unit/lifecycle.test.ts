@@ -90,9 +90,13 @@ function since(d: EmulatedDevice, mark: number): { log: RecordedRequest[]; login
 }
 
 /** The account requests in order; `/api/info` is asked alongside the first read, so its place varies and it is counted apart. */
-const kinds = (log: RecordedRequest[]) => log.filter((r) => r.kind !== "info").map((r) => (r.account ? `${r.kind}:${r.account}` : r.kind));
+const kinds = (log: RecordedRequest[]) =>
+  log.filter((r) => r.kind !== "info").map((r) => (r.account ? `${r.kind}:${r.account}` : r.path === "/api/v1/sip/status" ? "status" : r.kind));
 /** The emulator's default `/api/info` answer, as the `deviceInfo` output reads it. */
 const EMULATED_INFO = () => ({ model: "AQ-07L", type: "panel", name: "Emulated BAS-IP 1", serialNumber: `EMU-${dev.port}`, firmwareVersion: "2.11.0", apiVersion: "2.x" });
+
+/** Any registration the device may report right after a write (its attempt may or may not have happened). */
+const someRegistration = expect.objectContaining({ status: expect.stringMatching(/^(OK|ERROR)$/) });
 
 async function errorOf(p: Promise<unknown>): Promise<Error> {
   try {
@@ -210,13 +214,14 @@ describe("create (adopt)", () => {
       h264: 102,
       transport: "udp",
     });
-    expect(outs).toEqual({ ...inputs, deviceInfo: EMULATED_INFO() });
+    expect(outs).toEqual({ ...inputs, deviceInfo: EMULATED_INFO(), registration: someRegistration });
     expect(outs.password).toBe(MAIN_PASSWORD);
     expect(id).toBe(`${dev.url}#sip-account`);
     expect(id).not.toContain(ADMIN_PASSWORD);
     expect(id).not.toContain(MAIN_PASSWORD);
-    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
-    expect(kinds(dev.requests)).toEqual(["login", "read:main", "write:main", "read:main"]);
+    // The registration status is one more read, after the write.
+    expect(dev.counts()).toEqual({ login: 1, read: 3, write: 1, info: 1, total: 6 });
+    expect(kinds(dev.requests)).toEqual(["login", "read:main", "write:main", "read:main", "status"]);
     // The write carried the real password (masked in the log), never the placeholder.
     expect(dev.requests[2].receivedWebPass).toBe(false);
   });
@@ -297,6 +302,7 @@ describe("create (adopt)", () => {
     expect(e.message).toContain('transport (wanted "tcp", device has "udp")');
     expect(e.message).not.toContain("proxy (");
     expect(e.message).not.toContain(MAIN_PASSWORD);
+    // Nothing is reported about a write the device did not take.
     expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
   });
 });
@@ -357,7 +363,7 @@ describe("update", () => {
     const news = { ...outs, user: "1002", stun: { ip: "stun2.example.com", port: 3479 } };
     await update(SIP_ACCOUNT, outs, news, {});
     const s = since(dev, mark);
-    expect(kinds(s.log)).toEqual(["login", "write:main", "read:main"]);
+    expect(kinds(s.log)).toEqual(["login", "write:main", "read:main", "status"]);
     expect(dev.main.user).toBe("1002");
     expect(dev.main.stun).toEqual({ ip: "stun2.example.com", port: 3479 });
     expect(dev.main.password).toBe(MAIN_PASSWORD);
@@ -394,7 +400,8 @@ describe("update", () => {
     expect(d.changes).toBe(true);
     expect(d.replaces).toEqual([]);
     const { outs: after } = await update(SIP_ACCOUNT, outs, news, {});
-    expect(after).toEqual({ ...news, deviceInfo: EMULATED_INFO() });
+    // The registration read after the last write is kept: nothing was written, nothing read.
+    expect(after).toEqual({ ...news, deviceInfo: EMULATED_INFO(), registration: outs.registration });
     expect((after.device as Props).timeoutMs).toBe(5000);
     expect(since(dev, mark).total).toBe(0);
   });
@@ -420,15 +427,15 @@ describe("read (refresh)", () => {
     const mark = dev.requests.length;
     const r = await read(SIP_ACCOUNT, id, outs, {});
     expect(r.id).toBe(id);
-    const { deviceInfo: _info, ...outInputs } = outs;
-    expect(r.props).toEqual({ ...outs, transport: "tcp" });
+    const { deviceInfo: _info, registration: _r, ...outInputs } = outs;
+    expect(r.props).toEqual({ ...outs, transport: "tcp", registration: someRegistration });
     expect(r.props.deviceInfo).toEqual(EMULATED_INFO());
-    // deviceInfo is an output, not an input: the next check would refuse it.
+    // deviceInfo and registration are outputs, not inputs: the next check would refuse them.
     expect(r.inputs).toEqual({ ...outInputs, transport: "tcp" });
     expect(r.props.password).toBe(MAIN_PASSWORD);
     expect(JSON.stringify(r)).not.toContain(WEB_PASS);
     const s = since(dev, mark);
-    expect(kinds(s.log)).toEqual(["login", "read:main"]);
+    expect(kinds(s.log)).toEqual(["login", "read:main", "status"]);
     expect(s.log.filter((q) => q.kind === "info")).toHaveLength(1);
     // The drift now shows as a change to apply.
     expect(diff(SIP_ACCOUNT, r.props, outs).changes).toBe(true);
@@ -456,9 +463,11 @@ describe("read (refresh)", () => {
     expect(s.login).toBeLessThanOrEqual(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "main")).toHaveLength(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "second")).toHaveLength(1);
+    // The status describes the main account only (see README, Registration).
+    expect(kinds(s.log).filter((k) => k === "status")).toHaveLength(1);
     expect(s.write).toBe(0);
-    // One /api/info for the device, shared by its two accounts.
-    expect(s.total).toBe(s.login + 2 + 1);
+    // One /api/info for the device, shared by its two accounts; one status read, the main account's.
+    expect(s.total).toBe(s.login + 3 + 1);
   });
 
   it("refuses state without a device endpoint (import is not supported)", async () => {

@@ -215,6 +215,11 @@ const BAD: Row[] = [
   row("main", 'h264 "102"', { h264: "102" }, "h264", got(integer(99, 127), "102")),
   row("main", "transport UDP", { transport: "UDP" }, "transport", got(TRANSPORT, "UDP")),
   row("main", "transport sctp", { transport: "sctp" }, "transport", got(TRANSPORT, "sctp")),
+  row("main", 'enabled "yes"', { enabled: "yes" }, "enabled", got("must be true or false", "yes")),
+  row("main", "enabled 1", { enabled: 1 }, "enabled", got("must be true or false", 1)),
+  row("main", "waitForRegistration -1", { waitForRegistration: -1 }, "waitForRegistration", got(integer(0, 600), -1)),
+  row("main", "waitForRegistration 601", { waitForRegistration: 601 }, "waitForRegistration", got(integer(0, 600), 601)),
+  row("main", "waitForRegistration 1.5", { waitForRegistration: 1.5 }, "waitForRegistration", got(integer(0, 600), 1.5)),
 
   // second account: required fields
   row("second", "proxy missing", { proxy: undefined }, "proxy", REQUIRED),
