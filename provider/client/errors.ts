@@ -164,6 +164,8 @@ export class ResourceError extends Error {
  */
 export class PartialFailure extends ResourceError {
   declare readonly properties: Record<string, unknown>;
+  /** What the engine prints for a partial failure (it shows `reasons`, not the message). */
+  readonly reasons: readonly string[];
 
   constructor(
     message: string,
@@ -172,6 +174,7 @@ export class PartialFailure extends ResourceError {
     properties: Record<string, unknown>,
   ) {
     super(message, init);
+    this.reasons = [message];
     Object.defineProperty(this, "properties", { value: properties, enumerable: false });
   }
 }
