@@ -99,17 +99,17 @@ function newStack(name, program, config) {
 function minimum(n) {
   return {
     preview: { login: 0, read: 0, write: 0, total: 0 },
-    up: { login: n, read: 2 * n, write: n, total: 4 * n },
+    up: { login: n, read: 3 * n, write: n, total: 5 * n },
     upNoChange: { login: 0, read: 0, write: 0, total: 0 },
-    refresh: { login: n, read: n, write: 0, total: 2 * n },
+    refresh: { login: n, read: 2 * n, write: 0, total: 3 * n },
   };
 }
 const MINIMUM_ARGUMENT = [
   "preview: 0 (check and diff are pure; nothing is created)",
-  "up from empty: per device 1 login + 1 read (adopt: proves the device and credentials before writing) + 1 write + 1 read-back (proves the device applied it) = 4N",
+  "up from empty: per device 1 login + 1 read (adopt: proves the device and credentials before writing) + 1 write + 1 read-back (proves the device applied it) + 1 registration status read (the only evidence the SIP password is right) = 5N",
   "  (3N would be possible when every field is set - the adopt read is not needed to build the write - at the cost of the pre-write check)",
   "up with no change: 0 (diff compares with state)",
-  "refresh: per device 1 login + 1 read = 2N",
+  "refresh: per device 1 login + 1 account read + 1 registration status read = 3N",
 ];
 
 // ---- main ---------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ async function main() {
   const oneStack = results.find((r) => r.skipCheckpoints && fleet && r.n === fleet.sites * fleet.perSite);
   if (fleetResult) fleetResult.targets = scale.fleetTargets(fleetResult, oneStack);
   console.log("\n==================== results ====================");
-  console.log("requests L/R/W = logins / account reads / account writes, summed over all devices");
+  console.log("requests L/R/W = logins / reads (accounts and registration status) / account writes, summed over all devices");
   for (const r of results) {
     printSize(r);
     if (r.skipCheckpoints) scale.printFast(r, OPS);

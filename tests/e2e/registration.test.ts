@@ -4,6 +4,9 @@
  * device holds, fixing it, SIP switched off behind the tool's back, and a device without the status
  * endpoint. The emulated PBX accepts exactly one account; its attempts come 200 ms after a write.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { SipAccount } from "../../provider";
@@ -30,6 +33,16 @@ function exported(ts: TestStack): { outputs: Record<string, unknown>; text: stri
   const text = ts.cli(["stack", "export"]);
   const r = JSON.parse(text).deployment.resources.find((x: { type: string }) => x.type === "pulumi-nodejs:dynamic/basip:SipAccount");
   return { outputs: r.outputs, text };
+}
+
+/** README's jq filter listing unregistered panels, run on `stack export` as README says (needs jq). */
+function readmeReport(ts: TestStack): string[] {
+  const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+  const block = /<!-- registration-report -->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  const pipeline = block.split("\n").filter((l) => !l.startsWith("pulumi refresh")).join("\n");
+  expect(pipeline).toMatch(/^pulumi stack export \| jq /);
+  const script = pipeline.replace(/^pulumi stack export \| /, "");
+  return execFileSync("bash", ["-c", script], { input: ts.cli(["stack", "export"]), encoding: "utf8" }).trim().split("\n");
 }
 
 /** `GET /api/v1/sip/status` requests since the log was cleared. */
@@ -123,6 +136,8 @@ describe("a PBX that accepts one account", () => {
     expect(exported(ts).outputs).toMatchObject({ enabled: false, registration: { status: "OFFLINE" } });
     // Refresh: the account, the enable switch and the status, one each (plus a login).
     expect(dev.requests.map((r) => r.path).filter((p) => !p.includes("login"))).toEqual(["/api/v1/device/sip/settings", "/api/v1/device/sip/enable", "/api/v1/sip/status"]);
+    // README's list of the panels that are not registered names this one.
+    expect(readmeReport(ts)).toEqual([expect.stringMatching(new RegExp(`^${dev.url}\tOFFLINE\t\\d{4}-`))]);
 
     const preview = await ts.stack.preview({ diff: true });
     expect(preview.changeSummary).toEqual({ same: 1, update: 1 });
@@ -133,6 +148,7 @@ describe("a PBX that accepts one account", () => {
     expect(dev.sipEnable.sip_enable).toBe(true);
     expect((up.outputs.registration.value as { status: string }).status).toBe("OK");
     expect(exported(ts).outputs).toMatchObject({ enabled: true, registration: { status: "OK" } });
+    expect(readmeReport(ts)).toEqual([""]);
   });
 
   test("without a wait, a changed enable writes only the enable switch and reports the status once", async () => {
