@@ -46,12 +46,26 @@ function siteSection(s: SiteReport): string[] {
     for (const u of s.unreachable) lines.push(`- ${code(u.device)} ${u.resource} (${u.phase}): ${u.reason}`);
     lines.push("");
   }
+  const unregistered = s.registration.filter((r) => r.status !== "OK");
+  if (unregistered.length > 0) {
+    lines.push(`**Not registered** (${unregistered.length}): the device's SIP registration status after this run`, "");
+    for (const r of unregistered) lines.push(`- ${code(r.device)} SipAccount: ${r.status}${r.lastAttempt === null ? ", never attempted" : `, last attempt ${r.lastAttempt}`}`);
+    lines.push("");
+  }
   const changed = s.entries.filter((e) => e.status !== "failed");
   if (changed.length > 0) {
     for (const e of changed) lines.push(...entryLines(e));
     lines.push("");
   } else if (s.status === "succeeded") lines.push("No changes.", "");
   return lines;
+}
+
+/** ` SIP registration: 3 OK, 1 not registered.`, for runs that read it. */
+function registrationLine(r: FleetReport): string {
+  const all = r.sites.flatMap((s) => s.registration);
+  if (all.length === 0) return "";
+  const ok = all.filter((x) => x.status === "OK").length;
+  return ` SIP registration: ${ok} OK, ${all.length - ok} not registered.`;
 }
 
 /** The whole report; cut (with a note) before `max` characters. */
@@ -61,7 +75,7 @@ export function renderMarkdown(r: FleetReport, max = MAX_MARKDOWN): string {
   const head = [
     `## basip-fleet ${r.command}: ${t.sites} site${t.sites === 1 ? "" : "s"}, ${t.sitesFailed === 0 ? "all succeeded" : `${t.sitesFailed} not succeeded`}`,
     "",
-    `${verb === "would" ? "Planned" : "Done"}: ${t.adopt} adopt, ${t.update} update, ${t.replace} replace, ${t.remove} remove; ${t.drift} drift found; ${t.unchanged} unchanged; ${t.failed} failed.`,
+    `${verb === "would" ? "Planned" : "Done"}: ${t.adopt} adopt, ${t.update} update, ${t.replace} replace, ${t.remove} remove; ${t.drift} drift found; ${t.unchanged} unchanged; ${t.failed} failed.${registrationLine(r)}`,
     "",
     "| Site | Result | Adopt | Update | Replace | Remove | Drift | Unchanged | Failed |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|",

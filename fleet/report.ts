@@ -7,6 +7,8 @@
  * up without code here. A secret never shows: any key named like a password or secret, and any value
  * the engine marks as secret, is reported only as "changed". The provider's change counters
  * (`CHANGE_MARKERS`: `passwordVersion`, ...) are counts named after a secret: shown as `1 → 2`.
+ * A refresh compares only the settings a resource takes as inputs: outputs it computes
+ * (`registration`) are reported apart, per device, never as drift.
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { CHANGE_MARKERS } from "pulumi-basip";
@@ -56,6 +58,14 @@ export interface Totals {
 
 export type SiteStatus = "succeeded" | "failed" | "locked" | "error";
 
+/** A main account's SIP registration as the last refresh or write of this run read it. */
+export interface RegistrationEntry {
+  readonly device: string;
+  /** `OK`, `OFFLINE`, `ERROR` or `UNKNOWN` (the device has no status endpoint). */
+  readonly status: string;
+  readonly lastAttempt: string | null;
+}
+
 export interface SiteReport {
   readonly site: string;
   readonly command: Command;
@@ -67,6 +77,8 @@ export interface SiteReport {
   readonly entries: readonly ResourceEntry[];
   /** Resources with a failed step, and why (the first failed phase of each); `totals.failed` counts them. */
   readonly unreachable: readonly { device: string; resource: string; phase: Phase; reason: string }[];
+  /** Each `SipAccount`'s registration after this run (refresh and up only; a preview reads no device). */
+  readonly registration: readonly RegistrationEntry[];
   readonly totals: Totals;
 }
 
@@ -150,10 +162,19 @@ interface Step {
   errors: string[];
 }
 
+type StepState = StepEventMetadata["new"];
+
+/** The outputs a resource also takes as inputs: its settings, without what it computes. */
+function settingsOf(state: StepState): Record<string, unknown> | undefined {
+  if (!state?.outputs) return undefined;
+  const inputs = state.inputs ?? state.outputs;
+  return Object.fromEntries(Object.entries(state.outputs).filter(([k]) => k in inputs));
+}
+
 /** The steps of one engine run, keyed by URN, in the order they started. */
 function stepsOf(phase: Phase, events: readonly EngineEvent[]): Step[] {
   const steps = new Map<string, Step>();
-  const compare = (m: StepEventMetadata) => (phase === "refresh" ? fieldChanges(m.old?.outputs, m.new?.outputs) : fieldChanges(m.old?.inputs, m.new?.inputs));
+  const compare = (m: StepEventMetadata) => (phase === "refresh" ? fieldChanges(settingsOf(m.old), settingsOf(m.new)) : fieldChanges(m.old?.inputs, m.new?.inputs));
   const stepOf = (m: StepEventMetadata): Step | undefined => {
     const id = identify(m);
     if (!id) return undefined;
@@ -210,6 +231,20 @@ function runErrors(events: readonly EngineEvent[]): string[] {
   return lines;
 }
 
+const isRegistration = (v: unknown): v is { status: string; lastAttempt?: string | null } => isPlainObject(v) && typeof v.status === "string";
+
+/** Each main account's registration as the latest read of the runs reported it (a refresh, then a write). */
+function registrationsOf(runs: readonly (readonly EngineEvent[] | undefined)[]): RegistrationEntry[] {
+  const latest = new Map<string, RegistrationEntry>();
+  for (const e of runs.flatMap((r) => r ?? [])) {
+    const m = e.resOutputsEvent?.metadata;
+    const id = m && identify(m);
+    const r = m?.new?.outputs?.registration;
+    if (id?.resource === "SipAccount" && isRegistration(r)) latest.set(id.device, { device: id.device, status: r.status, lastAttempt: r.lastAttempt ?? null });
+  }
+  return [...latest.values()].sort((a, b) => a.device.localeCompare(b.device));
+}
+
 export const emptyTotals = (): Totals => ({ adopt: 0, update: 0, replace: 0, remove: 0, drift: 0, unchanged: 0, failed: 0 });
 
 /**
@@ -249,7 +284,8 @@ export function buildSiteReport(site: string, command: Command, runs: Partial<Re
     status = "error";
     error = errors.length > 0 ? errors.join("\n") : outcome.error;
   }
-  return { site, command, status, ...(error !== undefined ? { error } : {}), entries, unreachable, totals };
+  const registration = command === "preview" ? [] : registrationsOf([runs.refresh, runs.update]);
+  return { site, command, status, ...(error !== undefined ? { error } : {}), entries, unreachable, registration, totals };
 }
 
 /** The sites' reports and their totals. */

@@ -166,6 +166,7 @@ export function summary(r: FleetReport): string {
     const t = s.totals;
     lines.push(`${s.site}: ${s.status}: ${t.adopt} adopt, ${t.update} update, ${t.replace} replace, ${t.remove} remove, ${t.drift} drift, ${t.unchanged} unchanged, ${t.failed} failed`);
     for (const u of s.unreachable) lines.push(`  ${u.device} (${u.resource}, ${u.phase}): ${u.reason}`);
+    for (const g of s.registration.filter((x) => x.status !== "OK")) lines.push(`  ${g.device}: SIP registration ${g.status}, last attempt ${g.lastAttempt ?? "never"}`);
     if (s.error) lines.push(...s.error.split("\n").map((l) => `  ${l}`));
   }
   const t = r.totals;

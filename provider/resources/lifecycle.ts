@@ -25,7 +25,7 @@ import { argOfWire } from "../schema/mapping";
 import { markerKeys, withMarkers } from "../schema/markers";
 import { describeDevice, DeviceInfo } from "../schema/info";
 import { FieldFailure } from "../schema/report";
-import { Registration, registrationFailures, waitOf } from "../schema/registration";
+import { Registration, waitOf } from "../schema/registration";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
 import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration";
 
@@ -70,10 +70,6 @@ export function check(schema: AccountSchema, news: Props, olds: Props = {}): { i
   if (deeperThan(news, MAX_INPUT_DEPTH)) return { inputs: {}, failures: [{ property: "", reason: `inputs nest deeper than ${MAX_INPUT_DEPTH} levels` }] };
   return pipe(
     validateAccountInputs(schema, news, markerKeys(schema)),
-    E.chain((inputs) => {
-      const across = schema.registration ? registrationFailures(inputs) : [];
-      return across.length > 0 ? E.left(across) : E.right(inputs);
-    }),
     E.match(
       (failures) => ({ inputs: news, failures }),
       (inputs) => ({ inputs: withMarkers(schema, olds, inputs), failures: [] }),

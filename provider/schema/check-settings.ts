@@ -52,9 +52,9 @@ export function validateSecondSipAccount<K extends keyof SecondSipAccountSetting
   return check<SecondSipAccountSettings, K>(SECOND_SIP_ACCOUNT, args, options.ignore ?? []);
 }
 
-const fieldsOf = (s: AccountSchema) => Object.freeze([...Object.keys(s.required), ...Object.keys(s.optional)]);
+const fieldsOf = (s: AccountSchema) => Object.freeze([...Object.keys(s.required), ...Object.keys(s.optional), ...Object.keys(s.options)]);
 
-/** The field names each account takes (besides `device`), in the order the schema lists them. */
+/** The field names each account takes (besides `device`), in the order the schema lists them, then its options (`waitForRegistration`). */
 export const ACCOUNT_FIELDS: Readonly<{ main: readonly string[]; second: readonly string[] }> = Object.freeze({
   main: fieldsOf(SIP_ACCOUNT),
   second: fieldsOf(SECOND_SIP_ACCOUNT),

@@ -7,6 +7,7 @@ import * as t from "io-ts";
 import { AccountSchema } from "./accounts";
 import { AdminPassword, connectionProblems, DeviceConnection } from "./device";
 import { COMPUTED_OUTPUTS } from "./outputs";
+import { registrationFailures } from "./registration";
 import { FieldFailure, report } from "./report";
 import { KeyScope, unknownKeys } from "./unknown";
 
@@ -109,6 +110,8 @@ export function validateAccountInputs(
   if (failures.length === 0 && isObject(withDefaults.device)) {
     failures.push(...connectionProblems(withDefaults.device).map(([k, reason]) => ({ property: `device.${k}`, reason })));
   }
+  // Rules across fields, once each field is valid on its own.
+  if (failures.length === 0 && schema.registration) failures.push(...registrationFailures(withDefaults));
   return failures.length > 0 ? E.left(failures) : E.right(withDefaults);
 }
 

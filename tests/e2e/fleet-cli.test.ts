@@ -133,6 +133,10 @@ test("one panel offline, one drifted: the others apply and the drift is repaired
   expect(down.map((u) => [u.device, u.resource, u.phase])).toEqual([["a-2", "SipAccount", "refresh"]]);
   expect(down[0].reason).toContain(`BAS-IP device ${devs[1].url}`);
   expect(down[0].reason).toContain("ECONNREFUSED");
+  // Registration per reachable main account (the emulated PBX accepts every account); a changed
+  // registration is never drift.
+  expect(site(report, "b").registration).toEqual([{ device: "b-1", status: "OK", lastAttempt: expect.any(String) }]);
+  expect(site(report, "a").registration.map((g) => [g.device, g.status])).toEqual([["a-1", "OK"]]);
   const md = fs.readFileSync(path.join(dir, "up.md"), "utf8");
   expect(md).toContain("| a | **failed** | 0 | 1 | 0 | 0 | 1 | 0 | 1 |");
   expect(md).toContain('- `a-1` SipAccount: drift found by refresh (the device differed from the state; `up` restores it)\n  - `proxy`: `"sip:pbx.example.com"` → `"sip:someone-else.example.com"`');

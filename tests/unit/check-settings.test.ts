@@ -30,7 +30,13 @@ test("every problem at once, with the field path and the rule; an ignored field 
 });
 
 test("the field lists the inventory checks keys against", () => {
-  expect(basip.ACCOUNT_FIELDS.main).toEqual(["proxy", "realm", "user", "password", "stun", "registrationInterval", "h264", "transport"]);
+  expect(basip.ACCOUNT_FIELDS.main).toEqual(["proxy", "realm", "user", "password", "stun", "registrationInterval", "h264", "transport", "enabled", "waitForRegistration"]);
   expect(basip.ACCOUNT_FIELDS.second).toEqual(["proxy", "realm", "user", "password", "transport", "userId", "registrationInterval", "outbound"]);
   expect(basip.DEVICE_CONNECTION_FIELDS).toEqual(["username", "insecureSkipVerify", "caCertificate", "tlsFingerprint", "timeoutMs", "retries", "mainAccountPath", "secondAccountPath"]);
+});
+
+test("the main account's rule across fields holds here too: no waiting for a switched-off account", () => {
+  const r = basip.validateSipAccount({ device, ...main, enabled: false, waitForRegistration: 30 }, { ignore: ["password"] });
+  expect(r).toEqual({ ok: false, problems: [{ field: "waitForRegistration", reason: "must be 0 when enabled is false (a disabled SIP account never registers)" }] });
+  expect(basip.validateSipAccount({ device, ...main, enabled: true, waitForRegistration: 30 }, { ignore: ["password"] }).ok).toBe(true);
 });

@@ -192,7 +192,7 @@ describe("every problem names the file and line, the device and the field", () =
       .replace("name: lobby-3", "name: lobby 3");
     const problems = problemsOf(text);
     expect(problems).toContain(`${at(text, "third")}: device lobby-1: accounts: must be main, second, both, or a list of main and second, got ["main","third"]`);
-    expect(problems).toContain(`${at(text, "Intervall")}: device lobby-2: sip.registrationIntervall: unknown field; expected one of proxy, realm, user, stun, registrationInterval, h264, transport, enabled`);
+    expect(problems).toContain(`${at(text, "Intervall")}: device lobby-2: sip.registrationIntervall: unknown field; expected one of proxy, realm, user, stun, registrationInterval, h264, transport, enabled, waitForRegistration`);
     expect(problems).toContain(`${at(text, "lobby 3")}: site south: devices[0]: name: must be 1 to 63 letters, digits, '.', '_' or '-' (it names the resources and config keys), got "lobby 3"`);
     const fixed = text.replace("name: lobby 3", "name: lobby-3").replace("accounts: [main, third]", "accounts: both");
     const fixedName = problemsOf(fixed);
