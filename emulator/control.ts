@@ -6,14 +6,14 @@
 import type { AccountStates } from "./accounts";
 import { latencyProblem } from "./faults";
 import { maskedStates } from "./state";
-import type { EmulatedDevice, FaultOptions } from "./types";
+import { MASK, type EmulatedDevice, type FaultOptions } from "./types";
 import { isPlainObject } from "./validation";
 import { json, type DeviceRequest, type Reply } from "./wire";
 
 export const CONTROL_PREFIX = "/__emulator/";
 
 /** What the control endpoints act on. */
-export type ControlTarget = Pick<EmulatedDevice, "requests" | "faults" | "clearRequests" | "expireTokens" | "injectFaults" | "registration"> & {
+export type ControlTarget = Pick<EmulatedDevice, "requests" | "faults" | "clearRequests" | "expireTokens" | "injectFaults" | "registration" | "registrar"> & {
   readonly state: AccountStates;
 };
 
@@ -29,6 +29,13 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
   "POST /__emulator/expire-tokens": (_req, dev) => {
     dev.expireTokens();
     return json(200, {});
+  },
+  /** Body: `Partial<RegistrarOptions>`; answers the options with the accepted passwords masked. */
+  "POST /__emulator/registrar": (req, dev) => {
+    if (!isPlainObject(req.body)) return json(400, { error: "Wrong JSON body" });
+    Object.assign(dev.registrar.options, req.body);
+    const { accept } = dev.registrar.options;
+    return json(200, { ...dev.registrar.options, accept: accept === "all" ? accept : accept.map((a) => ({ ...a, password: MASK })) });
   },
   "POST /__emulator/faults": (req, dev) => {
     if (!isPlainObject(req.body)) return json(400, { error: "Wrong JSON body" });
