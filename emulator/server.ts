@@ -43,6 +43,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (latency !== undefined) throw new RangeError(latency);
   const pathError = opts.secondAccountPath === undefined ? undefined : accountPathProblem(opts.secondAccountPath);
   if (pathError !== undefined) throw new RangeError(`secondAccountPath ${pathError}`);
+  const registrar = { ...DEFAULT_REGISTRAR, ...opts.registrar };
+  const delay = latencyProblem(registrar.delayMs);
+  if (delay !== undefined) throw new RangeError(`registrar ${delay.replace("latency", "delayMs")}`);
   const routes = deviceRoutes(accountPaths(opts), { sipStatus: opts.sipStatus });
   const devices: Device[] = [];
   for (let i = 0; i < count; i++) {
@@ -60,7 +63,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         seed: opts.seed,
         requestLogLimit: opts.requestLogLimit,
         info: opts.info,
-        registrar: { ...DEFAULT_REGISTRAR, ...opts.registrar },
+        // Each device its own copy: tests change one device's PBX without touching the others.
+        registrar: { ...registrar },
       }),
     );
   }

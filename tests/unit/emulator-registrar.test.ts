@@ -134,6 +134,13 @@ test("sipStatus: false emulates older firmware: 404 like any unknown path; enabl
   expect((await call(dev.url, "GET", SIP_ENABLE_PATH, token)).status).toBe(200);
 });
 
+test("a registrar delay outside what timers hold is refused, and each device has its own options", async () => {
+  await expect(startEmulator({ port: 0, registrar: { delayMs: -1 } })).rejects.toThrow("registrar delayMs must be an integer from 0 to 600000 ms, got -1");
+  emu = await startEmulator({ port: 0, devices: 2 });
+  emu.device(0).registrar.options.delayMs = 5;
+  expect(emu.device(1).registrar.options.delayMs).toBe(200);
+});
+
 test("seed sets the switch", async () => {
   const { dev, token } = await device({ seed: { sipEnable: { sip_enable: false } } });
   expect((await call(dev.url, "GET", SIP_STATUS_PATH, token)).json).toEqual({ sip_status: "OFFLINE", register_last_attempt: null });
@@ -150,13 +157,13 @@ describe("CLI", () => {
   }
 
   test("--accept P,U,PW (password may hold commas) and --register-delay", async () => {
-    const emu1 = await started(["--accept", "pbx.example.com,1001,r1,ght", "--register-delay", "20"]);
+    const emu1 = await started(["--accept", "pbx.example.com,1001,r1ght,pass,word", "--register-delay", "20"]);
     try {
       const token = await login(emu1.url);
-      await call(emu1.url, "POST", MAIN, token, { ...ACCOUNT, password: "r1,ght" });
+      await call(emu1.url, "POST", MAIN, token, { ...ACCOUNT, password: "r1ght,pass,word" });
       await sleep(200);
       expect((await call(emu1.url, "GET", SIP_STATUS_PATH, token)).json).toMatchObject({ sip_status: "OK" });
-      await call(emu1.url, "POST", MAIN, token, { ...ACCOUNT, password: "r1" });
+      await call(emu1.url, "POST", MAIN, token, { ...ACCOUNT, password: "r1ght-pass" });
       await sleep(200);
       expect((await call(emu1.url, "GET", SIP_STATUS_PATH, token)).json).toMatchObject({ sip_status: "ERROR" });
     } finally {
