@@ -8,6 +8,7 @@ import { startEmulator, type EmulatedDevice, type Emulator, type EmulatorOptions
 import { PartialFailure } from "../../provider/client/errors";
 import { closeAllClients } from "../../provider/client/sessions";
 import { check, create, diff, read, registrationPending, update } from "../../provider/resources/lifecycle";
+import { stateOnlyNote } from "../../provider/resources/notes";
 import { FIRST_POLL_MS } from "../../provider/resources/registration";
 import { SIP_ACCOUNT, SECOND_SIP_ACCOUNT } from "../../provider/schema/accounts";
 import { registrationOfWire } from "../../provider/schema/mapping";
@@ -232,6 +233,16 @@ describe("diff and update around registration", () => {
     expect(diff(SIP_ACCOUNT, { ...bad, waitForRegistration: undefined }, inputs()).changes).toBe(false);
     // A changed wait alone is a state-only change.
     expect(diff(SIP_ACCOUNT, ok, inputs({ waitForRegistration: 20 })).changes).toBe(true);
+  });
+
+  it("the preview's note says why an update with no field marked writes", () => {
+    const bad = { ...inputs({ waitForRegistration: 10 }), registration: { status: "ERROR", lastAttempt: "x" } };
+    const news = inputs({ waitForRegistration: 10 });
+    expect(stateOnlyNote(SIP_ACCOUNT, "id", bad, news, diff(SIP_ACCOUNT, bad, news))).toBe(
+      "basip: id: SIP registration is ERROR in the state and waitForRegistration is set: the account is written again and its registration waited for",
+    );
+    const ok = { ...bad, registration: { status: "OK", lastAttempt: "x" } };
+    expect(stateOnlyNote(SIP_ACCOUNT, "id", ok, news, diff(SIP_ACCOUNT, ok, news))).toBeUndefined();
   });
 
   it("an option-only change writes nothing and keeps the recorded registration", async () => {
