@@ -111,8 +111,10 @@ describe("a PBX that accepts one account", () => {
     expect(state.outputs.__provider).toEqual(expect.any(String));
     expect(state.text).not.toContain(WRONG);
     expect(state.text).not.toContain(RIGHT);
-    // The next up will apply again: the registration it waits for is not OK.
-    expect((await ts.stack.preview()).changeSummary).toEqual({ same: 1, update: 1 });
+    // The next up will apply again: the registration it waits for is not OK, and the preview says so.
+    const preview = await ts.stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 1, update: 1 });
+    expect(preview.stdout).toContain(`basip: ${dev.url}#sip-account: SIP registration is ERROR in the state and waitForRegistration is set: the account is written again`);
   });
 
   test("going back to the previous password and up again: OK (state did not claim the device kept it)", async () => {

@@ -167,8 +167,9 @@ describe("reviewing each kind of change", () => {
     expect(r.summary).toEqual({ same: 1, update: 2 });
     expect(r.marks).toEqual({ lobby: ["~ passwordVersion: 1 => 2"], backup: ["~ passwordVersion: 1 => 2"] });
     expect(r.changed).toEqual({ lobby: ["passwordVersion: 1 → 2"], backup: ["passwordVersion: 1 → 2"] });
-    // One login, then per account: read (not every field is managed), write, read back.
-    expect(await upTwice()).toEqual({ write: 2, total: 7 });
+    // One login, then per account: read (not every field is managed), write, read back; and the main
+    // account's registration status.
+    expect(await upTwice()).toEqual({ write: 2, total: 8 });
     expect(devA.main.password).toBe("rv-sip-main-2");
     expect(devA.second.password).toBe("rv-sip-second-2");
   });
@@ -194,8 +195,8 @@ describe("reviewing each kind of change", () => {
     const r = await reviewed();
     expect(r.marks).toEqual({ lobby: ['+ transport: "tcp"'] });
     expect(r.changed).toEqual({ lobby: ['transport: (none) → "tcp"'] });
-    // Every field of the account is managed now: login, write, read back; no read first.
-    expect(await upTwice()).toEqual({ write: 1, total: 3 });
+    // Every field of the account is managed now: login, write, read back, status; no read first.
+    expect(await upTwice()).toEqual({ write: 1, total: 4 });
     expect(devA.main.transport).toBe("tcp");
   });
 
@@ -214,8 +215,8 @@ describe("reviewing each kind of change", () => {
     const r = await reviewed();
     expect(r.marks).toEqual({ lobby: ["~ stun: {", "~ port: 3478 => 3479"] });
     expect(r.changed).toEqual({ lobby: ['stun: {"ip":"stun.example.com","port":3478} → {"ip":"stun.example.com","port":3479}'] });
-    // registrationInterval is unmanaged now: login, read (to keep it), write, read back.
-    expect(await upTwice()).toEqual({ write: 1, total: 4 });
+    // registrationInterval is unmanaged now: login, read (to keep it), write, read back, status.
+    expect(await upTwice()).toEqual({ write: 1, total: 5 });
     expect(devA.main.stun).toEqual({ ip: "stun.example.com", port: 3479 });
   });
 
@@ -226,7 +227,7 @@ describe("reviewing each kind of change", () => {
     const r = await reviewed();
     expect(r.marks).toEqual({ lobby: ['~ user: "intruder" => "1001"'] });
     expect(r.changed).toEqual({ lobby: ['user: "intruder" → "1001"'] });
-    expect(await upTwice()).toEqual({ write: 1, total: 4 });
+    expect(await upTwice()).toEqual({ write: 1, total: 5 });
     expect(devA.main.user).toBe("1001");
   });
 
@@ -235,9 +236,10 @@ describe("reviewing each kind of change", () => {
     const r = await reviewed();
     expect(r.summary).toEqual({ same: 2, replace: 1 });
     // Pulumi checks a replacement without old inputs, so it is a new resource with its first passwords.
-    // deviceInfo is an output the replacement reads anew from the other device: shown as going away.
+    // deviceInfo and registration are outputs the replacement reads anew from the other device: shown as going away.
     const info = ["- deviceInfo: {", '- apiVersion: "2.x"', '- firmwareVersion: "2.11.0"', '- model: "AQ-07L"', '- name: "Emulated BAS-IP 1"', `- serialNumber: "EMU-${devA.port}"`, '- type: "panel"'];
-    expect(r.marks).toEqual({ lobby: ["~ device: {", `~ endpoint: "${devA.url}" => "${devB.url}"`, ...info, "~ devicePasswordVersion: 3 => 1", "~ passwordVersion: 2 => 1"] });
+    const registration = ["- registration: {", expect.stringMatching(/^- lastAttempt: /), expect.stringMatching(/^- status: "(OK|ERROR)"$/)];
+    expect(r.marks).toEqual({ lobby: ["~ device: {", `~ endpoint: "${devA.url}" => "${devB.url}"`, ...info, "~ devicePasswordVersion: 3 => 1", "~ passwordVersion: 2 => 1", ...registration] });
     expect(r.changed.lobby).toEqual([`device: {"endpoint":"${devA.url}"} → {"endpoint":"${devB.url}"}`, "devicePasswordVersion: 3 → 1", "passwordVersion: 2 → 1"]);
     const up = await upTwice();
     expect(up.write).toBe(1);
