@@ -278,7 +278,8 @@ class Operation {
   target(props: Props, fallback: FallbackCredentials): Target {
     const target = targetOf(props, fallback);
     if (E.isLeft(target)) throw this.problem("config", target.left, endpointOf(props));
-    this.path = target.right.path;
+    // The account object's path, for the missing-account message on a 404 there.
+    this.path = pathOf(this.schema.endpoints[0], target.right);
     return target.right;
   }
 }

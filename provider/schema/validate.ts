@@ -102,9 +102,9 @@ export function validateAccountInputs(
   const scope: KeyScope = {
     what: `an argument of ${schema.typeName}`,
     // The whole table: a field a caller leaves out of the rules (`check-settings.ts` ignore) is still a name.
-    names: ["device", ...Object.keys(schema.fields)],
+    names: ["device", ...Object.keys(schema.fields), ...Object.keys(schema.options)],
     alsoKnown: [...Object.keys(connectionProps), ...HOST_KEYS],
-    outputs: [...COMPUTED_OUTPUTS, ...derived],
+    outputs: [...COMPUTED_OUTPUTS, ...schema.outputs, ...derived],
   };
   const failures = [...validateProps(all, withDefaults, ""), ...strayKeys(all, raw, scope, "")];
   if (failures.length === 0 && isObject(withDefaults.device)) {

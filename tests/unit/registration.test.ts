@@ -41,19 +41,20 @@ afterEach(async () => {
   emu = undefined;
 });
 
-const inputs = (patch: Props = {}): Props =>
-  check(SIP_ACCOUNT, {
-    device: { endpoint: dev.url },
-    devicePassword: "123456",
-    proxy: "sip:pbx.example.com",
-    realm: "pbx.example.com",
-    user: "1001",
-    password: RIGHT,
-    stun: { ip: "stun.example.com", port: 3478 },
-    ...patch,
-  }).inputs;
+/** What a program gives (check adds change markers and refuses them as input). */
+const raw = (patch: Props = {}): Props => ({
+  device: { endpoint: dev.url },
+  devicePassword: "123456",
+  proxy: "sip:pbx.example.com",
+  realm: "pbx.example.com",
+  user: "1001",
+  password: RIGHT,
+  stun: { ip: "stun.example.com", port: 3478 },
+  ...patch,
+});
+const inputs = (patch: Props = {}): Props => check(SIP_ACCOUNT, raw(patch)).inputs;
 
-const shape = (log: RecordedRequest[]) => log.filter((r) => r.kind !== "login").map((r) => `${r.method} ${r.path}`);
+const shape = (log: RecordedRequest[]) => log.filter((r) => r.kind !== "login" && r.kind !== "info").map((r) => `${r.method} ${r.path}`);
 
 async function errorOf(p: Promise<unknown>): Promise<Error> {
   try {
@@ -68,18 +69,19 @@ const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 describe("check", () => {
   it("accepts waitForRegistration and enabled, and refuses waiting for a switched-off account", () => {
-    expect(check(SIP_ACCOUNT, { ...inputs(), enabled: true, waitForRegistration: 30 }).failures).toEqual([]);
-    expect(check(SIP_ACCOUNT, { ...inputs(), enabled: false, waitForRegistration: 30 }).failures).toEqual([
+    expect(check(SIP_ACCOUNT, raw({ enabled: true, waitForRegistration: 30 })).failures).toEqual([]);
+    expect(check(SIP_ACCOUNT, raw({ enabled: false, waitForRegistration: 30 })).failures).toEqual([
       { property: "waitForRegistration", reason: "must be 0 when enabled is false (a disabled SIP account never registers)" },
     ]);
-    expect(check(SIP_ACCOUNT, { ...inputs(), enabled: false, waitForRegistration: 0 }).failures).toEqual([]);
-    expect(check(SIP_ACCOUNT, { ...inputs(), enabled: UNKNOWN, waitForRegistration: 30 }).failures).toEqual([]);
+    expect(check(SIP_ACCOUNT, raw({ enabled: false, waitForRegistration: 0 })).failures).toEqual([]);
+    expect(check(SIP_ACCOUNT, raw({ enabled: UNKNOWN, waitForRegistration: 30 })).failures).toEqual([]);
   });
 
   it("leaves the second account without registration options", () => {
     expect(SECOND_SIP_ACCOUNT.registration).toBe(false);
     const r = check(SECOND_SIP_ACCOUNT, { device: { endpoint: dev.url }, proxy: "sip:a.example.com", realm: "a.example.com", user: "1", password: "secret1", waitForRegistration: 5 });
-    expect(r.inputs.waitForRegistration).toBeUndefined();
+    // Not an argument of the second account: refused, naming it.
+    expect(r.failures.map((f) => f.property)).toEqual(["waitForRegistration"]);
   });
 });
 
@@ -167,7 +169,7 @@ describe("waiting for registration", () => {
     expect(p.kind).toBe("registration");
     expect(p.id).toBe(`${dev.url}#sip-account`);
     // What the device now holds, so reverting to the old password is a change.
-    expect(p.properties).toEqual({ ...news, registration: { status: "ERROR", lastAttempt: expect.any(String) } });
+    expect(p.properties).toEqual({ ...news, deviceInfo: expect.objectContaining({ model: "AQ-07L" }), registration: { status: "ERROR", lastAttempt: expect.any(String) } });
     // The applied secret is on the error for the engine, never printed with it.
     expect(Object.keys(p)).not.toContain("properties");
     expect(JSON.stringify(p)).not.toContain(WRONG);

@@ -271,7 +271,7 @@ const BAD: Row[] = [
   row("second", "stun on the second account (nothing close)", { stun: { ip: "1.2.3.4", port: 3478 } }, "stun", unknownArg("SecondSipAccount", SECOND_NAMES)),
   row("second", "h264 on the second account", { h264: 102 }, "h264", unknownArg("SecondSipAccount", SECOND_NAMES)),
   row("main", "an unrelated name", { colour: "blue" }, "colour",
-    unknownArg("SipAccount", "valid names: device, proxy, realm, user, password, stun, registrationInterval, h264, transport")),
+    unknownArg("SipAccount", "valid names: device, proxy, realm, user, password, stun, registrationInterval, h264, transport, enabled, waitForRegistration")),
   row("main", "deviceInfo is an output", { deviceInfo: { model: "x" } }, "deviceInfo", "is an output, not an argument of SipAccount; remove it"),
   row("main", "device.timeout", { device: dev({ timeout: 5000 }) }, "device.timeout", unknownIn("device", meant("timeoutMs"))),
   row("second", "device.secondAcountPath", { device: dev({ secondAcountPath: "/x" }) }, "device.secondAcountPath", unknownIn("device", meant("secondAccountPath"))),
