@@ -173,10 +173,10 @@ test("a locked site is named and the other goes on; unknown sites and a bad inve
   const bad = await fleet("up", "-i", "bad.yaml");
   expect(bad.code).toBe(2);
   expect(bad.stderr.trim().split("\n")).toEqual([
-    "bad.yaml:3: device a-1: sip.registrationInterval: must be an integer from 30 to 900, got 5 (from the top-level defaults)",
+    "bad.yaml:3: device a-1: sip.registrationInterval: must be a number from 30 to 900, got 5 (from the top-level defaults)",
     'bad.yaml:8: device a-2: user: must be a string; quote numbers: user: "1002"',
-    "bad.yaml:3: device a-2: sip.registrationInterval: must be an integer from 30 to 900, got 5 (from the top-level defaults)",
-    "bad.yaml:3: device b-1: sip.registrationInterval: must be an integer from 30 to 900, got 5 (from the top-level defaults)",
+    "bad.yaml:3: device a-2: sip.registrationInterval: must be a number from 30 to 900, got 5 (from the top-level defaults)",
+    "bad.yaml:3: device b-1: sip.registrationInterval: must be a number from 30 to 900, got 5 (from the top-level defaults)",
   ]);
   expect(devs.map((d) => d.counts().total)).toEqual([0, 0, 0]);
 });
