@@ -232,6 +232,7 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
     seenEnv.set(key, other ?? name);
     return other !== undefined && other !== name ? other : undefined;
   };
+  /** Device key (`basip.deviceKey`) -> the first entry with it, as a message names it. */
   const seenEndpoints = new Map<string, string>();
   for (const [site, siteValue] of Object.entries(doc.sites)) {
     const where = `site ${site}`;
@@ -297,10 +298,10 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
 
       const endpoint = entry.endpoint;
       if (typeof endpoint === "string") {
-        const key = basip.normalizeEndpoint(endpoint).toLowerCase();
-        const clash = seenEndpoints.get(key);
-        if (clash !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${clash}; one device, one entry`);
-        seenEndpoints.set(key, name);
+        const key = basip.deviceKey(endpoint);
+        const first = seenEndpoints.get(key);
+        if (first !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${first}; one device, one entry`);
+        else seenEndpoints.set(key, `${name} (site ${site}, ${file}:${lines.of([...devPath, "endpoint"])})`);
       }
       const connection = (merge(defaults.device, entry.device) ?? {}) as ConnectionSpec;
       const numericUser = entry.user !== undefined && typeof entry.user !== "string";

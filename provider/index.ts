@@ -14,7 +14,7 @@ export { DeviceError, DeviceErrorKind, isDeviceError, InternalError, PartialFail
 export { Registration, RegistrationStatus } from "./schema/registration";
 /** Plain settings objects (codecs and their types): `{ device, ...settings }` is a valid Args object. */
 export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts";
-export { DEVICE_DEFAULTS, normalizeEndpoint } from "./schema/device";
+export { DEVICE_DEFAULTS, deviceKey, normalizeEndpoint } from "./schema/device";
 export { DeviceInfo } from "./schema/info";
 export { WEB_PASS } from "./schema/rules";
 export { CHANGE_MARKERS } from "./schema/markers";

@@ -97,3 +97,17 @@ export const DEVICE_DEFAULTS = {
 export function normalizeEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, "");
 }
+
+/**
+ * The identity of a panel, the one definition of "the same device" (resource guards, the policy pack,
+ * the fleet inventory): scheme, lower-cased host and port, the scheme's default port dropped. So
+ * `http://10.0.0.5`, `http://10.0.0.5:80` and `HTTP://10.0.0.5/` are one device, `https://x` and
+ * `https://x:443` another. A value that is no URL (which `check` refuses) keys as written, lower-cased.
+ */
+export function deviceKey(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return normalizeEndpoint(endpoint).toLowerCase();
+  }
+}

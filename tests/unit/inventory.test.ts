@@ -197,7 +197,23 @@ describe("every problem names the file and line, the device and the field", () =
     const fixed = text.replace("name: lobby 3", "name: lobby-3").replace("accounts: [main, third]", "accounts: both");
     const fixedName = problemsOf(fixed);
     expect(fixedName).toContain(`${at(fixed, "user: 1001")}: device lobby-1: user: must be a string; quote numbers: user: "1001"`);
-    expect(fixedName).toContain(`${at(fixed, "10.0.0.22/")}: device lobby-3: endpoint: same device as lobby-2; one device, one entry`);
+    expect(fixedName).toContain(`${at(fixed, "10.0.0.22/")}: device lobby-3: endpoint: same device as lobby-2 (site north, ${at(fixed, "http://10.0.0.22")}); one device, one entry`);
+  });
+
+  test.each([
+    ["two sites", "http://10.0.0.23", "http://10.0.0.22:80", "lobby-3"],
+    ["one site", "http://10.0.0.22", "http://10.0.0.21:80/", "lobby-2"],
+  ])("the default port does not make another device: %s", (_where, from, to, second) => {
+    const text = GOOD.replace(from, to);
+    const first = second === "lobby-3" ? "lobby-2" : "lobby-1";
+    const firstAt = at(text, second === "lobby-3" ? "http://10.0.0.22" : "http://10.0.0.21");
+    expect(problemsOf(text)).toEqual([`${at(text, to)}: device ${second}: endpoint: same device as ${first} (site north, ${firstAt}); one device, one entry`]);
+  });
+
+  test("https and its default port are one device; another port is another device", () => {
+    const text = GOOD.replace("http://10.0.0.22", "https://panel.example").replace("http://10.0.0.23", "https://Panel.Example:443");
+    expect(problemsOf(text)).toEqual([`${at(text, "Panel.Example:443")}: device lobby-3: endpoint: same device as lobby-2 (site north, ${at(text, "https://panel.example")}); one device, one entry`]);
+    expect(parseInventory(GOOD.replace("http://10.0.0.23", "http://10.0.0.22:8080"), FILE)).toHaveLength(3);
   });
 
   test("an unreadable file is named", () => {
