@@ -40,7 +40,7 @@ type Value = unknown;
 type Obj = { [key: string]: Value };
 /** Where a value sits in the document: keys and list indexes from the root. */
 type Path = readonly (string | number)[];
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = basip.isObject as (v: unknown) => v is Obj;
 
 const withoutPassword = (keys: readonly string[]) => keys.filter((k) => k !== "password");
 const DEFAULT_KEYS = ["sip", "sip2", "device", "accounts"];
@@ -51,7 +51,6 @@ const BLOCKS: readonly [string, readonly string[]][] = [
   ["device", basip.DEVICE_CONNECTION_FIELDS],
 ];
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const SECRET_KEY_RE = /pass(word)?$|passwd|secret/i;
 
 /** Deep merge of plain maps; lists and scalars of `over` replace. */
 function merge(base: Value, over: Value): Value {
@@ -192,7 +191,7 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
   const checkKeys = (path: Path, where: string, obj: Obj, allowed: readonly string[], prefix: string) => {
     for (const key of Object.keys(obj)) {
       const field = `${prefix}${key}`;
-      if (SECRET_KEY_RE.test(key)) {
+      if (basip.isSecretName(key)) {
         at([...path, key], where, field, `secrets must not be in the inventory file (it is not encrypted); ${secretHint(field, where)}`);
       } else if (!allowed.includes(key)) {
         at([...path, key], where, field, `unknown field; expected one of ${allowed.join(", ")}`);

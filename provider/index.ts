@@ -17,5 +17,8 @@ export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts"
 export { DEVICE_DEFAULTS, deviceKey, normalizeEndpoint } from "./schema/device";
 export { DeviceInfo } from "./schema/info";
 export { WEB_PASS } from "./schema/rules";
+/** Shared with the fleet tool, the policy pack and the backend module: one definition each. */
+export { isObject } from "./schema/plain";
+export { isSecretName, REDACTED } from "./schema/redaction";
 export { CHANGE_MARKERS } from "./schema/markers";
 export { validateSipAccount, validateSecondSipAccount, ACCOUNT_FIELDS, DEVICE_CONNECTION_FIELDS, SettingsCheck, SettingsProblem, CheckOptions, CheckedArgs } from "./schema/check-settings";

@@ -6,7 +6,7 @@
  * device's own words; they never contain a password or token.
  */
 import { DeviceFault } from "../schema/envelopes";
-import { redactUrl } from "./redact";
+import { redactQuerySecrets } from "./redact";
 
 /** Why a device call failed. */
 export type DeviceErrorKind =
@@ -53,9 +53,9 @@ export class DeviceError extends Error {
   readonly attempts: number;
 
   constructor(init: DeviceErrorInit) {
-    const path = init.path === undefined ? undefined : redactUrl(init.path);
+    const path = init.path === undefined ? undefined : redactQuerySecrets(init.path);
     // Redact the whole text: a network library's message may repeat the login URL with its hash.
-    super(redactUrl(DeviceError.describe({ ...init, path })), init.cause === undefined ? undefined : { cause: init.cause });
+    super(redactQuerySecrets(DeviceError.describe({ ...init, path })), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "DeviceError";
     this.kind = init.kind;
     this.device = init.device;
@@ -100,7 +100,7 @@ export function isDeviceError(e: unknown): e is DeviceError {
 export class InternalError extends Error {
   constructor(cause: unknown) {
     const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`internal error in pulumi-basip, not a device fault (please report it): ${redactUrl(what)}`, { cause });
+    super(`internal error in pulumi-basip, not a device fault (please report it): ${redactQuerySecrets(what)}`, { cause });
     this.name = "InternalError";
   }
 }

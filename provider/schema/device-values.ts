@@ -4,19 +4,16 @@
  * 5 MB string, a control character or `h264: 1e9` is a protocol error naming the field.
  */
 import * as t from "io-ts";
-import { rule } from "./rules";
+import { hasControl, rule } from "./rules";
 
 /** Longest string a device may answer for a field (user, realm, proxy, ...). */
 export const MAX_DEVICE_STRING = 255;
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A device string: bounded, without control characters. */
 export const DeviceText = rule(
   "DeviceText",
   t.string,
-  (s) => s.length <= MAX_DEVICE_STRING && !CONTROL.test(s),
+  (s) => s.length <= MAX_DEVICE_STRING && !hasControl(s),
   `must be a string of at most ${MAX_DEVICE_STRING} characters without control characters`,
 );
 

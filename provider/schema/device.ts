@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import { TlsFingerprint } from "./fingerprint";
-import { integerIn, rule } from "./rules";
+import { hasControl, integerIn, rule } from "./rules";
 
 // Scheme, then a host (name, IPv4 or [IPv6]) and an optional port: nothing the URL parser would
 // rewrite or move (upper-case scheme, `?`, `#`, a backslash, `%`, spaces, control characters) gets through,
@@ -22,9 +22,6 @@ const isEndpoint = (s: string) => {
 
 /** `http://host[:port]` or `https://host[:port]`, no credentials, path, query or fragment. */
 export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:// or https:// URL without credentials, path, query or fragment (host and optional port only)");
-
-// eslint-disable-next-line no-control-regex
-const hasControl = (s: string) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
 
 /** Largest PEM bundle accepted as `caCertificate`. */
 export const MAX_CA_CERTIFICATE = 64 * 1024;
