@@ -10,8 +10,9 @@ export { SipAccount, SipAccountArgs } from "./resources/sip-account";
 export { SecondSipAccount, SecondSipAccountArgs } from "./resources/second-sip-account";
 export { DeviceArgs, DeviceConnectionOutput } from "./resources/device-args";
 export { DeviceClient, ClientOptions } from "./client/client";
-export { DeviceError, DeviceErrorKind, isDeviceError, InternalError, PartialFailure, ResourceError, ResourceErrorKind } from "./client/errors";
-export { Registration, RegistrationStatus } from "./schema/registration";
+export { DeviceError, DeviceErrorKind, isDeviceError, InternalError } from "./client/errors";
+export { PartialFailure, ResourceError, ResourceErrorKind } from "./resources/resource-errors";
+export { Registration, RegistrationStatus } from "./schema/registration-codecs";
 /** Plain settings objects (codecs and their types): `{ device, ...settings }` is a valid Args object. */
 export { SipAccountSettings, SecondSipAccountSettings } from "./schema/accounts";
 export { DEVICE_DEFAULTS, deviceKey, normalizeEndpoint } from "./schema/device";

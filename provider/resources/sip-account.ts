@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sipAccountProvider } from "./dynamic";
 import { SIP_ACCOUNT, SipAccountOptions, SipAccountSettings } from "../schema/accounts";
-import type { Registration } from "../schema/registration";
+import type { Registration } from "../schema/registration-codecs";
 import { AccountResource } from "./account-resource";
 import { DeviceArgs, expectTrue, MatchesSchema } from "./device-args";
 

@@ -27,7 +27,7 @@ import {
   Transport,
 } from "./rules";
 import { DeviceInteger, DeviceNumber, DeviceStun, DeviceText } from "./device-values";
-import { WaitForRegistration } from "./registration";
+import { WaitForRegistration } from "./registration-codecs";
 
 /**
  * The device endpoints an account's fields live on: `settings` is the account object (its path is a

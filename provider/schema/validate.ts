@@ -8,7 +8,7 @@ import { AccountSchema } from "./accounts";
 import { CodecProps, propsOf } from "./codec-props";
 import { AdminPassword, connectionProblems, DeviceConnection } from "./device";
 import { COMPUTED_OUTPUTS } from "./outputs";
-import { registrationFailures } from "./registration";
+import { registrationFailures } from "./registration-codecs";
 import { FieldFailure, report } from "./report";
 import { KeyScope, unknownKeys } from "./unknown";
 import { isObject } from "./plain";

@@ -11,8 +11,8 @@
 import * as E from "fp-ts/Either";
 import { AccountFailure } from "../client/accounts";
 import { DeviceClient } from "../client/client";
-import { readRegistration } from "../client/registration";
-import { Registration, SIP_STATUS_PATH } from "../schema/registration";
+import { readRegistration } from "../client/sip-status";
+import { Registration, SIP_STATUS_PATH } from "../schema/registration-codecs";
 
 /** Why a step's registration check failed. */
 export interface RegistrationProblem {

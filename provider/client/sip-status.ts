@@ -4,7 +4,7 @@
  */
 import * as TE from "fp-ts/TaskEither";
 import { registrationOfWire } from "../schema/mapping";
-import { Registration, SIP_STATUS_PATH, SipStatusWire, UNKNOWN_REGISTRATION } from "../schema/registration";
+import { Registration, SIP_STATUS_PATH, SipStatusWire, UNKNOWN_REGISTRATION } from "../schema/registration-codecs";
 import { AccountFailure, classify } from "./accounts";
 import { DeviceClient } from "./client";
 import { isDeviceError } from "./errors";
