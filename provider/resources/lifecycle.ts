@@ -10,9 +10,8 @@
  */
 import { isDeepStrictEqual } from "util";
 import * as E from "fp-ts/Either";
-import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountFailure, readEndpoint, writeEndpoint } from "../client/accounts";
+import { AccountFailure, classify, readEndpoint, writeEndpoint } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
 import { DeviceError, InternalError, isDeviceError } from "../client/errors";
 import { PartialFailure, ResourceError } from "./resource-errors";
@@ -260,11 +259,13 @@ class Operation {
     return new PartialFailure(`${this.name}: ${problem.message}`, { kind, operation: this.name, device, cause: problem.cause }, id, state);
   }
 
-  /** Awaits one device step; its failure is thrown, prefixed by `note`. */
-  async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
-    const result = await task();
-    if (E.isLeft(result)) throw this.failure(result.left, note, await this.info);
-    return result.right;
+  /** Awaits one device step; its failure is thrown as the resource's, prefixed by `note`. */
+  async step<A>(pending: Promise<A>, note?: string): Promise<A> {
+    try {
+      return await pending;
+    } catch (e) {
+      throw this.failure(classify(e), note, await this.info);
+    }
   }
 
   /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */

@@ -20,7 +20,7 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from "../../emulator";
-import { readAccount, writeAccount } from "../../provider/client/accounts";
+import { readAccount, writeAccount } from "../support/accounts";
 import { DeviceClient, type ClientOptions, type FetchLike } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
 import { redactQuerySecrets } from "../../provider/client/redact";

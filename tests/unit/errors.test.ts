@@ -5,7 +5,7 @@
  */
 import * as E from "fp-ts/Either";
 import { Emulator, startEmulator } from "../../emulator";
-import { readAccount } from "../../provider/client/accounts";
+import { readAccount } from "../support/accounts";
 import { DeviceClient } from "../../provider/client/client";
 import { DeviceError, InternalError } from "../../provider/client/errors";
 import { ResourceError } from "../../provider/resources/resource-errors";

@@ -11,7 +11,7 @@ import * as zlib from "zlib";
 import { startEmulator, type Emulator } from "../../emulator";
 import { MAX_TOKENS, Tokens } from "../../emulator/auth";
 import { MAX_REQUEST_LOG } from "../../emulator/device";
-import { readAccount, writeAccount } from "../../provider/client/accounts";
+import { readAccount, writeAccount } from "../support/accounts";
 import { MAX_ANSWER_BYTES } from "../../provider/client/body";
 import { DeviceClient, type ClientOptions } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
