@@ -1,23 +1,30 @@
-/** Unit tests run on the TypeScript sources; e2e tests drive the real Pulumi CLI against the emulator. */
+/**
+ * Three projects: `unit` (pure: no sockets, no subprocesses; `npm run test:unit`, the fast loop),
+ * `integration` (sockets and subprocesses: the emulator, the client against it, hostile panels, fuzz
+ * over HTTP, the CLIs run as processes) and `e2e` (the real Pulumi CLI on dist/).
+ */
 // The secret sweep's directory is fixed here, in the main process, before any worker starts.
 require("./tests/sweep/dir").sweepDir();
 const common = {
   preset: "ts-jest",
   testEnvironment: "node",
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
+  // Transpile only: type errors are tsc's job (`npm run typecheck`), and a type program per worker
+  // cost seconds per test file.
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tests/tsconfig.jest.json", diagnostics: false }] },
   // Records every text and secret of each test file for the secret sweep (tests/sweep).
   setupFilesAfterEnv: ["<rootDir>/tests/sweep/record.ts"],
+};
+// Unit and integration tests import the package by name from its sources, so they never read a stale dist/.
+const sources = {
+  "^pulumi-basip$": "<rootDir>/provider/index.ts",
+  "^pulumi-basip/emulator$": "<rootDir>/emulator/index.ts",
+  "^pulumi-basip/fleet$": "<rootDir>/fleet/index.ts",
 };
 module.exports = {
   reporters: ["default", "<rootDir>/tests/summary-reporter.js", "<rootDir>/tests/sweep/reporter.js"],
   projects: [
-    // Unit tests import the package by name from its sources, so they never read a stale dist/.
-    {
-      ...common,
-      displayName: "unit",
-      testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
-      moduleNameMapper: { "^pulumi-basip$": "<rootDir>/provider/index.ts", "^pulumi-basip/emulator$": "<rootDir>/emulator/index.ts", "^pulumi-basip/fleet$": "<rootDir>/fleet/index.ts" },
-    },
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"], moduleNameMapper: sources },
+    { ...common, displayName: "integration", testMatch: ["<rootDir>/tests/integration/**/*.test.ts"], moduleNameMapper: sources },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
   ],
 };
