@@ -1,5 +1,6 @@
 /** Login and bearer tokens of one device (reference §3): MD5-hex password in the query, 40-hex tokens with a lifetime. */
 import * as crypto from "crypto";
+import { realClock, type EmulatorClock } from "./clock";
 
 /** The admin credentials a device accepts, password in clear. */
 export interface Credentials {
@@ -26,12 +27,15 @@ export const MAX_TOKENS = 1000;
 export class Tokens {
   private readonly expiry = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: EmulatorClock = realClock,
+  ) {}
 
   issue(): string {
     const token = crypto.randomBytes(20).toString("hex");
     if (this.expiry.size >= MAX_TOKENS) this.evict();
-    this.expiry.set(token, Date.now() + this.ttlMs);
+    this.expiry.set(token, this.clock.now() + this.ttlMs);
     return token;
   }
 
@@ -41,7 +45,7 @@ export class Tokens {
   }
 
   private evict(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [t, expires] of this.expiry) if (expires <= now) this.expiry.delete(t);
     // A Map iterates in insertion order: the first keys are the oldest logins.
     for (const t of this.expiry.keys()) {
@@ -57,7 +61,7 @@ export class Tokens {
     const token = m[1];
     const expires = this.expiry.get(token);
     if (expires === undefined) return undefined;
-    if (expires <= Date.now()) {
+    if (expires <= this.clock.now()) {
       this.expiry.delete(token);
       return undefined;
     }

@@ -5,6 +5,7 @@
 import type * as http from "http";
 import type { AccountKey, AccountStates, MainAccountState, SecondAccountState, SipEnableState } from "./accounts";
 import { Tokens, type Credentials } from "./auth";
+import type { EmulatorClock } from "./clock";
 import { CONTROL_PREFIX, control } from "./control";
 import { Delays, SerialQueue, takeFault } from "./faults";
 import { Listener } from "./listener";
@@ -12,7 +13,7 @@ import { maskDeep, maskQuery, queryText } from "./masking";
 import { Registrar, type RegistrarOptions, type RegistrationState } from "./registrar";
 import { dispatch, type DeviceContext, type Route } from "./routes";
 import { initialStates } from "./state";
-import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions, type RecordedRequest } from "./types";
+import { WEB_PASS, type EmulatedDevice, type EmulatorOptions, type FaultOptions, type RecordedRequest, type RequestArrival } from "./types";
 import { isPlainObject } from "./validation";
 import { MAX_REQUEST_BYTES, send, readRequest, type DeviceRequest } from "./wire";
 
@@ -45,6 +46,7 @@ export interface DeviceConfig {
   info?: EmulatorOptions["info"];
   /** This device's own copy; the factory resolves defaults. */
   registrar: RegistrarOptions;
+  clock: EmulatorClock;
 }
 
 export class Device implements EmulatedDevice, DeviceContext {
@@ -60,8 +62,9 @@ export class Device implements EmulatedDevice, DeviceContext {
 
   private _port: number;
   private readonly listener: Listener;
-  private readonly delays = new Delays();
+  private readonly delays: Delays;
   private readonly queue = new SerialQueue();
+  private readonly arrivalListeners = new Set<(arrival: RequestArrival) => void>();
   private webPassSeen = false;
   private stopped = false;
 
@@ -70,12 +73,13 @@ export class Device implements EmulatedDevice, DeviceContext {
     this._port = cfg.port;
     this.faults = { ...cfg.faults };
     this.state = initialStates(cfg.seed);
-    this.tokens = new Tokens(cfg.tokenTtlMs);
+    this.tokens = new Tokens(cfg.tokenTtlMs, cfg.clock);
+    this.delays = new Delays(cfg.clock);
     this.credentials = cfg.credentials;
     this.info = cfg.info;
-    this.registrar = new Registrar(cfg.registrar, () => this.state);
+    this.registrar = new Registrar(cfg.registrar, () => this.state, cfg.clock);
     this.listener = new Listener((req, res) => {
-      this.onRequest(req, res).catch((err: unknown) => {
+      this.handle(req, res).catch((err: unknown) => {
         // A bug in the emulator must be visible, not a hung client.
         if (!res.headersSent && !res.destroyed) {
           res.writeHead(500, { "Content-Type": "text/plain" });
@@ -159,8 +163,13 @@ export class Device implements EmulatedDevice, DeviceContext {
     else if (!this.listener.listening && !this.stopped) await this.listen();
   }
 
-  private async onRequest(incoming: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const at = Date.now();
+  onRequest(listener: (arrival: RequestArrival) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
+  }
+
+  private async handle(incoming: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = this.cfg.clock.now();
     const req = await readRequest(incoming);
     if (req.tooLarge) {
       // Answered at once; the connection closes so the rest of the upload is not read.
@@ -173,15 +182,18 @@ export class Device implements EmulatedDevice, DeviceContext {
       return;
     }
 
+    const route = this.cfg.routes.get(req.path);
+    const kind = route?.kind(req.method) ?? "other";
+    for (const listener of this.arrivalListeners) listener({ method: req.method, path: req.path, kind });
+
     const release = this.faults.serial ? await this.queue.acquire() : () => undefined;
     try {
       if (this.faults.latencyMs > 0) await this.delays.sleep(this.faults.latencyMs);
       if (this.stopped) return;
 
-      const route = this.cfg.routes.get(req.path);
       const webPass = req.method === "POST" && isPlainObject(req.body) && req.body.password === WEB_PASS;
       if (webPass) this.webPassSeen = true;
-      const record = (status: number): void => this.record(req, { at, status, webPass, kind: route?.kind(req.method) ?? "other", account: route?.account });
+      const record = (status: number): void => this.record(req, { at, status, webPass, kind, account: route?.account });
 
       const fault = route?.faultable === false ? undefined : takeFault(this.faults);
       if (fault?.kind === "reset") {
@@ -221,7 +233,7 @@ export class Device implements EmulatedDevice, DeviceContext {
       kind: r.kind,
       ...(r.account ? { account: r.account } : {}),
     });
-    const ms = Date.now() - r.at;
+    const ms = this.cfg.clock.now() - r.at;
     this.cfg.log?.(`device ${this.index + 1} :${this._port} ${req.method} ${req.path}${queryText(req.query)} -> ${r.status || "no answer"} ${ms}ms`);
   }
 }

@@ -2,6 +2,7 @@
  * Fault injection: the counters consumed per request, malformed reads, latency timers and the
  * serial queue. The device decides which requests are subject to them.
  */
+import type { EmulatorClock } from "./clock";
 import type { FaultOptions } from "./types";
 
 export const DEFAULT_FAULTS: FaultOptions = {
@@ -51,11 +52,13 @@ export function maybeMalformed(f: FaultOptions, body: string): string {
 
 /** Latency timers that can all be cancelled when the device stops. */
 export class Delays {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<unknown>();
+
+  constructor(private readonly clock: EmulatorClock) {}
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
+      const t = this.clock.setTimeout(() => {
         this.timers.delete(t);
         resolve();
       }, ms);
@@ -65,7 +68,7 @@ export class Delays {
 
   /** Clear pending timers; their sleepers never resume, so their requests are dropped. */
   cancelAll(): void {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
   }
 }

@@ -8,6 +8,7 @@
  * the emulator takes the main one.
  */
 import type { MainAccountState, SipEnableState } from "./accounts";
+import type { EmulatorClock } from "./clock";
 
 /** An account the PBX accepts. `proxy` is compared without a `sip:` prefix. */
 export interface PbxAccount {
@@ -47,11 +48,12 @@ export function accepts(accept: RegistrarOptions["accept"], account: MainAccount
 /** One device's registration: the result of its last attempt and the attempt pending, if any. */
 export class Registrar {
   private last: { status: "OK" | "ERROR"; at: number } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
 
   constructor(
     readonly options: RegistrarOptions,
     private readonly account: () => { main: MainAccountState; sipEnable: SipEnableState },
+    private readonly clock: EmulatorClock,
   ) {}
 
   /** The status answer now. Before any attempt the account is not registered: `ERROR`, never tried. */
@@ -63,24 +65,25 @@ export class Registrar {
   /** Schedules one attempt after the delay (a later write replaces a pending one); until then the old status stands. */
   schedule(): void {
     this.cancel();
-    this.timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.attemptNow();
     }, this.options.delayMs);
-    // A pending attempt never keeps a process alive.
-    this.timer.unref();
+    // A pending attempt never keeps a process alive (the real clock's timers can be unref'd).
+    (timer as { unref?: () => void }).unref?.();
+    this.timer = timer;
   }
 
   /** One attempt now (no attempt while SIP is off). */
   attemptNow(): void {
     const { main, sipEnable } = this.account();
     if (!sipEnable.sip_enable) return;
-    const at = Math.floor(Date.now() / 1000) + this.options.clockOffsetS;
+    const at = Math.floor(this.clock.now() / 1000) + this.options.clockOffsetS;
     this.last = { status: accepts(this.options.accept, main) ? "OK" : "ERROR", at };
   }
 
   cancel(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -7,6 +7,7 @@
  * client and schema bugs instead of sharing them.
  */
 import { ACCOUNTS, ACCOUNT_KEYS, type AccountKey } from "./accounts";
+import { realClock } from "./clock";
 import { Device } from "./device";
 import { DEFAULT_FAULTS, latencyProblem } from "./faults";
 import { DEFAULT_REGISTRAR } from "./registrar";
@@ -65,6 +66,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         info: opts.info,
         // Each device its own copy: tests change one device's PBX without touching the others.
         registrar: { ...registrar },
+        clock: opts.clock ?? realClock,
       }),
     );
   }

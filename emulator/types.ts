@@ -3,6 +3,7 @@
  * devices. The account state types live next to their table in `accounts.ts`.
  */
 import type { AccountKey, AccountStates, MainAccountState, SecondAccountState, SipEnableState } from "./accounts";
+import type { EmulatorClock } from "./clock";
 import type { RegistrarOptions, RegistrationState } from "./registrar";
 
 /** The placeholder real Android panels return instead of a stored SIP password. */
@@ -69,6 +70,19 @@ export interface EmulatorOptions {
   registrar?: Partial<RegistrarOptions>;
   /** Serve `GET /api/v1/sip/status`; false emulates older firmware without it (404). Default true. */
   sipStatus?: boolean;
+  /**
+   * Where every device reads the time and schedules: token expiry, latency, the registrar's delay and
+   * clock, log times. Default the real clock; tests pass a manual one and move time on by hand.
+   */
+  clock?: EmulatorClock;
+}
+
+/** A request as it arrives at a device (its body read), before latency, faults and the answer. */
+export interface RequestArrival {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  kind: RequestKind;
 }
 
 /** What a request was, as {@link EmulatedDevice.counts} counts it. */
@@ -131,6 +145,11 @@ export interface EmulatedDevice {
   receivedWebPass(): boolean;
   /** true: close the listener (connections refused); false: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
+  /**
+   * Calls `listener` as each request arrives (`/__emulator/*` calls excepted), synchronously, before
+   * it is queued, delayed, faulted or answered: a test can act at an exact request. Returns the unsubscribe.
+   */
+  onRequest(listener: (arrival: RequestArrival) => void): () => void;
 }
 
 /** A running set of devices. */

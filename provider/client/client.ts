@@ -24,6 +24,14 @@ import { PIN_MISMATCH } from "./tls";
 import { deviceText, Scrub, scrubber } from "./scrub";
 import { agentFor } from "./tls";
 
+/** Where the client schedules each attempt's timeout and the retry backoff; injectable for tests. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+
 /** The subset of `fetch` the client uses; injectable for tests. */
 export type FetchLike = (url: string, init: NodeRequestInit) => Promise<Pick<NodeResponse, "status" | "headers" | "body">>;
 
@@ -49,6 +57,8 @@ export interface ClientOptions {
   /** SHA-256 fingerprint of the device certificate; when set, only that certificate is accepted. */
   readonly tlsFingerprint?: string;
   readonly fetch?: FetchLike;
+  /** Timeouts and backoff run on these; default the real timers. */
+  readonly timers?: Timers;
 }
 
 /** Counters a caller can read to prove request budgets. */
@@ -104,6 +114,7 @@ export class DeviceClient {
   readonly stats: ClientStats = { logins: 0, requests: 0 };
   private readonly opts: { timeoutMs: number; retries: number; retryDelayMs: number; insecureSkipVerify: boolean; caCertificate?: string; tlsFingerprint?: string };
   private readonly fetch: FetchLike;
+  private readonly timers: Timers;
   private readonly agent: http.Agent;
   /** Shared by every client of this device: caps its requests in flight. */
   readonly gate: Gate;
@@ -123,6 +134,7 @@ export class DeviceClient {
     // Keep-alive: embedded web servers are slow to accept; reusing one socket saves a handshake per call.
     this.agent = agentFor(this.endpoint, { ...this.opts, maxSockets: MAX_IN_FLIGHT_PER_DEVICE });
     this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
+    this.timers = options.timers ?? realTimers;
     this.gate = gateFor(this.endpoint);
   }
 
@@ -248,7 +260,7 @@ export class DeviceClient {
         return await this.gate.run(() => this.once(call, token, attempt));
       } catch (e) {
         if (!isTransient(e) || attempt > this.opts.retries) throw e;
-        await new Promise((r) => setTimeout(r, this.opts.retryDelayMs * 2 ** (attempt - 1)));
+        await new Promise((r) => this.timers.setTimeout(() => r(undefined), this.opts.retryDelayMs * 2 ** (attempt - 1)));
       }
     }
   }
@@ -256,7 +268,7 @@ export class DeviceClient {
   /** One attempt: a 2xx without an error envelope, or a `DeviceError`. */
   private async once(call: Call, token: string | undefined, attempt: number): Promise<Attempt> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
+    const timer = this.timers.setTimeout(() => controller.abort(), this.opts.timeoutMs);
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (call.body !== undefined) headers["Content-Type"] = "application/json";
@@ -297,7 +309,7 @@ export class DeviceClient {
       if (typeof err.code === "string" && err.code.startsWith("Z_")) throw fail({ kind: "protocol", detail: `answered a body that does not decompress (${err.code})`, cause: e });
       throw fail({ kind: "network", detail: err.code ? `${err.code} (${err.message})` : String(err.message), cause: e });
     } finally {
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
     }
     if (jsonDepth(text) > MAX_JSON_DEPTH) throw fail({ kind: "protocol", detail: `answered JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
     if (res.status < 200 || res.status >= 300) throw fail({ kind: "http", status: res.status, fault: parseFault(text) });

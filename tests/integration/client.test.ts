@@ -21,6 +21,8 @@ import {
   type EmulatorOptions,
 } from "../../emulator";
 import { readAccount, writeAccount } from "../support/accounts";
+import { ManualClock, turns } from "../support/manual-clock";
+import { arrivals, watched } from "../support/observe";
 import { DeviceClient, type ClientOptions, type FetchLike } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
 import { redactQuerySecrets } from "../../provider/client/redact";
@@ -186,10 +188,11 @@ describe("re-login on 401", () => {
   });
 
   test("a token that outlives tokenTtlMs is replaced by one extra login", async () => {
-    const device = await start({ tokenTtlMs: 150 });
+    const clock = new ManualClock();
+    const device = await start({ tokenTtlMs: 150, clock });
     const c = client(device);
     await c.get("read SIP account", MAIN, SipAccountWire);
-    await new Promise((r) => setTimeout(r, 200));
+    clock.advance(200);
     await c.post("write SIP account", MAIN, validMain);
     expect(device.requests.map((r) => `${r.kind} ${r.status}`)).toEqual(["login 200", "read 200", "write 401", "login 200", "write 200"]);
     expect(device.main.user).toBe("200");
@@ -345,29 +348,44 @@ describe("retries", () => {
 describe("timeouts and connection errors", () => {
   test("a hung request with retries 0: DeviceError timeout naming 200 ms", async () => {
     const device = await start();
-    const c = client(device, { timeoutMs: 200, retries: 0 });
+    const clock = new ManualClock();
+    const c = client(device, { timeoutMs: 200, retries: 0, timers: clock });
     await c.get("read SIP account", MAIN, SipAccountWire);
     device.clearRequests();
     device.injectFaults({ hangNext: 1 });
-    const t0 = Date.now();
-    const err = await failure(c.get("read SIP account", MAIN, SipAccountWire));
-    const elapsed = Date.now() - t0;
+    const arrived = arrivals(device, 1);
+    const pending = watched(failure(c.get("read SIP account", MAIN, SipAccountWire)));
+    await arrived;
+    // The attempt gives up exactly at its timeout: not a moment before, and then at once.
+    expect(clock.pending).toEqual([200]);
+    clock.advance(199);
+    await turns();
+    expect(pending.settled()).toBe(false);
+    clock.advance(1);
+    const err = await pending.p;
     expect(err.kind).toBe("timeout");
     expect(err.attempts).toBe(1);
     expect(err.message).toContain("200 ms");
     expect(err.message).toContain(`GET ${MAIN}`);
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(1500);
+    expect(clock.pending).toEqual([]);
     expect(statuses(device)).toEqual([0]);
   });
 
   test("a hung request with retries 1: success on the second attempt", async () => {
     const device = await start();
-    const c = client(device, { timeoutMs: 200, retries: 1 });
+    const clock = new ManualClock();
+    const c = client(device, { timeoutMs: 200, retries: 1, timers: clock });
     await c.get("read SIP account", MAIN, SipAccountWire);
     device.clearRequests();
     device.injectFaults({ hangNext: 1 });
-    const main = await c.get("read SIP account", MAIN, SipAccountWire);
+    const arrived = arrivals(device, 1);
+    const read = c.get("read SIP account", MAIN, SipAccountWire);
+    await arrived;
+    clock.advance(200);
+    // Then the backoff (retryDelayMs 5) before the second attempt.
+    await clock.until(() => clock.pendingOf(5) === 1);
+    clock.advance(5);
+    const main = await read;
     expect(main.user).toBe("100");
     expect(statuses(device)).toEqual([0, 200]);
     expect(c.stats).toEqual({ logins: 1, requests: 4 });

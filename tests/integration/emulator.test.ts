@@ -17,6 +17,8 @@ import {
   type EmulatedDevice,
   type Emulator,
 } from "../../emulator";
+import { ManualClock, turns } from "../support/manual-clock";
+import { arrivals, watched } from "../support/observe";
 
 const MAIN = "/api/v1/device/sip/settings";
 const SECOND = DEFAULT_SECOND_ACCOUNT_PATH;
@@ -354,25 +356,64 @@ describe("emulator device", () => {
   });
 
   describe("faults", () => {
+    /**
+     * Restarts this test's device on a manual clock (the afterEach above stops it). The registrar's
+     * attempt on start is set far off so its timer is not counted among the latency timers.
+     */
+    async function onClock(): Promise<ManualClock> {
+      const clock = new ManualClock();
+      await emu.stop();
+      emu = await startEmulator({ port: 0, clock, registrar: { delayMs: 60_000 } });
+      dev = emu.device();
+      return clock;
+    }
+
     test("latencyMs delays each response", async () => {
+      const clock = await onClock();
       dev.injectFaults({ latencyMs: 150 });
-      const t0 = Date.now();
-      await call(dev.url, "GET", "/api/info");
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      const arrived = arrivals(dev, 1);
+      const req = watched(call(dev.url, "GET", "/api/info"));
+      await arrived;
+      expect(clock.pendingOf(150)).toBe(1);
+      clock.advance(149);
+      await turns();
+      expect(req.settled()).toBe(false);
+      expect(dev.requests).toHaveLength(0);
+      clock.advance(1);
+      expect((await req.p).status).toBe(200);
     });
 
     test("serial: two concurrent requests take at least twice the latency", async () => {
+      const clock = await onClock();
       dev.injectFaults({ latencyMs: 150, serial: true });
-      const t0 = Date.now();
-      await Promise.all([call(dev.url, "GET", "/api/info"), call(dev.url, "GET", "/api/info")]);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+      const both = arrivals(dev, 2);
+      const a = watched(call(dev.url, "GET", "/api/info"));
+      const b = watched(call(dev.url, "GET", "/api/info"));
+      await both;
+      // Both are in; only the first waits out its latency, the second waits for the first.
+      expect(clock.pendingOf(150)).toBe(1);
+      clock.advance(150);
+      expect((await Promise.race([a.p, b.p])).status).toBe(200);
+      await clock.until(() => clock.pendingOf(150) === 1);
+      expect(dev.requests).toHaveLength(1);
+      expect([a.settled(), b.settled()].filter(Boolean)).toHaveLength(1);
+      clock.advance(149);
+      await turns();
+      expect(dev.requests).toHaveLength(1);
+      clock.advance(1);
+      expect((await Promise.all([a.p, b.p])).map((r) => r.status)).toEqual([200, 200]);
     });
 
     test("without serial, concurrent requests overlap", async () => {
+      const clock = await onClock();
       dev.injectFaults({ latencyMs: 200 });
-      const t0 = Date.now();
-      await Promise.all([call(dev.url, "GET", "/api/info"), call(dev.url, "GET", "/api/info")]);
-      expect(Date.now() - t0).toBeLessThan(390);
+      const both = arrivals(dev, 2);
+      const a = call(dev.url, "GET", "/api/info");
+      const b = call(dev.url, "GET", "/api/info");
+      await both;
+      expect(clock.pendingOf(200)).toBe(2);
+      clock.advance(200);
+      expect((await Promise.all([a, b])).map((r) => r.status)).toEqual([200, 200]);
     });
 
     test("failNext answers failStatus with plain text, then recovers; /api/info is exempt", async () => {
@@ -406,9 +447,15 @@ describe("emulator device", () => {
 
     test("hangNext never answers; the client times out; the next request works", async () => {
       dev.injectFaults({ hangNext: 1 });
-      const t0 = Date.now();
-      await expect(call(dev.url, "GET", "/api/v1/logout", { signal: AbortSignal.timeout(200) })).rejects.toThrow();
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+      const giveUp = new AbortController();
+      const arrived = arrivals(dev, 1);
+      const req = watched(call(dev.url, "GET", "/api/v1/logout", { signal: giveUp.signal }));
+      await arrived;
+      await turns();
+      expect(dev.requests).toMatchObject([{ path: "/api/v1/logout", status: 0 }]);
+      expect(req.settled()).toBe(false);
+      giveUp.abort();
+      await expect(req.p).rejects.toThrow();
       expect((await call(dev.url, "GET", "/api/v1/logout")).status).toBe(401);
     });
 
@@ -429,12 +476,15 @@ describe("emulator device", () => {
 
 describe("emulator options", () => {
   test("tokenTtlMs: tokens expire", async () => {
-    const emu = await startEmulator({ tokenTtlMs: 100 });
+    const clock = new ManualClock();
+    const emu = await startEmulator({ tokenTtlMs: 100, clock });
     try {
       const dev = emu.device();
       const token = await login(dev);
       expect((await call(dev.url, "GET", MAIN, { token })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 150));
+      clock.advance(99);
+      expect((await call(dev.url, "GET", MAIN, { token })).status).toBe(200);
+      clock.advance(1);
       const r = await call(dev.url, "GET", MAIN, { token });
       expect(r.status).toBe(401);
       expect(r.json).toEqual({ error: { code: "invalid_authentication", message: "Log In" } });
@@ -527,8 +577,9 @@ describe("emulator options", () => {
 
   test("stop() closes hanging connections", async () => {
     const emu = await startEmulator({ faults: { hangNext: 1 } });
+    const arrived = new Promise((resolve) => emu.device().onRequest(resolve));
     const pending = call(emu.device().url, "GET", "/api/v1/login");
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived;
     await emu.stop();
     await expect(pending).rejects.toThrow();
     await expect(new Promise((resolve, reject) => {
