@@ -30,7 +30,7 @@ function bodyForLog(req: DeviceRequest): unknown {
 /** Everything one device is built from; the factory resolves defaults. */
 export interface DeviceConfig {
   index: number;
-  /** Port to listen on; 0 = a free one, fixed at the first listen so setDown(false) reuses it. */
+  /** Port to listen on; 0 = a free one the OS picks, kept until stop() (also while the device is down). */
   port: number;
   host: string;
   credentials: Credentials;
@@ -159,8 +159,10 @@ export class Device implements EmulatedDevice, DeviceContext {
   }
 
   async setDown(down: boolean): Promise<void> {
-    if (down) await this.listener.close();
-    else if (!this.listener.listening && !this.stopped) await this.listen();
+    if (this.stopped || down === this.listener.isDown) return;
+    this.listener.setDown(down);
+    // A device registers when it comes up, as after a write.
+    if (!down) this.registrar.schedule();
   }
 
   onRequest(listener: (arrival: RequestArrival) => void): () => void {

@@ -36,7 +36,7 @@ export interface FaultOptions {
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
-  /** First port; device i listens on port+i. 0 = a free port for every device (picked below the kernel's ephemeral range, so a device put down can reopen it). Default 0. */
+  /** First port; device i listens on port+i. 0 = a free port the OS picks for every device. Each device keeps its port until stop(), also while down. Default 0. */
   port?: number;
   /** Bind address; default "127.0.0.1". */
   host?: string;
@@ -143,7 +143,10 @@ export interface EmulatedDevice {
   counts(): { login: number; read: number; write: number; info: number; total: number };
   /** Whether any POST since start (or the last {@link clearRequests}) carried password "WebPass". */
   receivedWebPass(): boolean;
-  /** true: close the listener (connections refused); false: listen again on the same port. */
+  /**
+   * true: the device is down: it keeps its port but resets every open and new connection (clients see
+   * ECONNRESET); false: it serves again on the same port and makes a registration attempt, as on boot.
+   */
   setDown(down: boolean): Promise<void>;
   /**
    * Calls `listener` as each request arrives (`/__emulator/*` calls excepted), synchronously, before

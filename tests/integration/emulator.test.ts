@@ -459,14 +459,18 @@ describe("emulator device", () => {
       expect((await call(dev.url, "GET", "/api/v1/logout")).status).toBe(401);
     });
 
-    test("setDown(true) refuses connections; setDown(false) listens again on the same port", async () => {
+    test("setDown(true) resets every connection and keeps the port; setDown(false) serves again on it", async () => {
       const port = dev.port;
       await dev.setDown(true);
       const err = await call(dev.url, "GET", "/api/info").then(
         () => undefined,
         (e: unknown) => e as { cause?: { code?: string } },
       );
-      expect(err?.cause?.code).toBe("ECONNREFUSED");
+      expect(err?.cause?.code).toBe("ECONNRESET");
+      // The port stays the device's: nobody else can listen on it meanwhile.
+      const thief = net.createServer();
+      await expect(new Promise((resolve, reject) => thief.once("error", reject).listen(port, "127.0.0.1", () => resolve(thief.close())))).rejects.toMatchObject({ code: "EADDRINUSE" });
+      expect(dev.requests).toHaveLength(0);
       await dev.setDown(false);
       expect(dev.port).toBe(port);
       expect((await call(dev.url, "GET", "/api/info")).status).toBe(200);
