@@ -39,6 +39,19 @@ function localEngineEnv(stateDir, passphrase) {
   return env;
 }
 
+let command;
+/**
+ * The pinned CLI as the Automation API drives it, made once per process: each workspace would
+ * otherwise run `pulumi version` to check a CLI we pinned ourselves.
+ */
+function pulumiCommand() {
+  if (command === undefined) {
+    const { PulumiCommand } = require("@pulumi/pulumi/automation");
+    command = PulumiCommand.get({ root: path.dirname(pulumiBinDir()), skipVersionCheck: true });
+  }
+  return command;
+}
+
 /**
  * A fresh stack of an inline program in a temporary project whose node_modules is this repository's:
  * the dynamic-provider plugin runs with cwd = project and resolves @pulumi/pulumi and pulumi-basip
@@ -52,7 +65,7 @@ async function newLocalStack({ project, name, program, config = {}, passphrase }
   const env = localEngineEnv(path.join(workDir, "state"), passphrase);
   const stack = await LocalWorkspace.createOrSelectStack(
     { projectName: project, stackName: name, program },
-    { workDir, projectSettings: { name: project, runtime: "nodejs" }, envVars: env },
+    { workDir, projectSettings: { name: project, runtime: "nodejs" }, envVars: env, pulumiCommand: await pulumiCommand() },
   );
   await stack.setAllConfig(config);
   return {
