@@ -260,12 +260,8 @@ class Operation {
   }
 
   /** Awaits one device step; its failure is thrown as the resource's, prefixed by `note`. */
-  async step<A>(pending: Promise<A>, note?: string): Promise<A> {
-    try {
-      return await pending;
-    } catch (e) {
-      throw this.failure(classify(e), note, await this.info);
-    }
+  step<A>(pending: Promise<A>, note?: string): Promise<A> {
+    return pending.catch(async (e: unknown) => Promise.reject(this.failure(classify(e), note, await this.info)));
   }
 
   /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */
