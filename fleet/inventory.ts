@@ -4,7 +4,7 @@
  * `InventoryError` listing every problem, each as `<file>:<line>: device <name>: <field>: <reason>`.
  * The file is full YAML (the `yaml` package; anchors and `<<` merge keys work, duplicate keys are
  * errors). Account fields are checked with the resources' own rules (`basip.validateSipAccount`), so
- * a file that loads here passes the resources' `check` at preview. Format: examples/fleet/README.md, "Inventory format".
+ * a file that loads here passes the resources' `check` at preview. Format: docs/fleet.md, "Inventory format".
  */
 import * as fs from "fs";
 import * as basip from "pulumi-basip";
@@ -208,7 +208,7 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
     }
   };
 
-  if (!isObj(doc)) throw new InventoryError([`${file}: the file must be a map with a "sites" key (see the fleet README, "Inventory format")`]);
+  if (!isObj(doc)) throw new InventoryError([`${file}: the file must be a map with a "sites" key (see docs/fleet.md, "Inventory format")`]);
   checkKeys([], "top level", doc, ["sites", "defaults"], "");
   const globalDefaults = isObj(doc.defaults) ? doc.defaults : {};
   if (doc.defaults !== undefined && doc.defaults !== null && !isObj(doc.defaults)) at(["defaults"], "top level", "defaults", "must be a map");
