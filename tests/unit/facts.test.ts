@@ -75,6 +75,18 @@ describe.each([
     expect(tagged).toEqual(schema.defaults);
   });
 
+  test("the reference page's argument table has a row per field of the table, secrets marked", () => {
+    const text = page(referencePage);
+    const section = text.slice(text.indexOf("\n## Arguments\n"), text.indexOf("\n## Outputs\n"));
+    const rows = new Map([...section.matchAll(/^\| `(\w+)` \|(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect([...rows.keys()]).toEqual(["device", ...Object.keys(schema.fields), ...Object.keys(schema.options)]);
+    for (const [field, f] of Object.entries(schema.fields)) {
+      const cells = (rows.get(field) ?? "").trim().split(" | ");
+      expect([field, cells[cells.length - 1].replace(/ \|$/, "")]).toEqual([field, f.secret === true ? "**always**" : "no"]);
+      expect([field, cells[0]]).toEqual([field, `\`${f.wire}\``]);
+    }
+  });
+
   test("the reference page's argument text states the same defaults", () => {
     const text = page(referencePage);
     for (const [field, value] of Object.entries(schema.defaults)) expect(text).toMatch(new RegExp(`\`${field}\` \\([^)]*default ${value}\\)`));
