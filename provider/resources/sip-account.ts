@@ -42,7 +42,7 @@ export interface SipAccountArgs {
    * Seconds `up` waits after writing the account until the device reports it registered, 0 to 600.
    * The step fails on a registration `ERROR`, on a timeout, or on a device that cannot report its
    * status; the state then records what was written, and the next `up` applies and waits again
-   * (see README, Registration). 0 (or unset) writes and only reports `registration`.
+   * (see docs/guides/registration.md). 0 (or unset) writes and only reports `registration`.
    */
   waitForRegistration?: pulumi.Input<number>;
 }
