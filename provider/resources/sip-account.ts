@@ -18,10 +18,10 @@ export interface SipAccountArgs {
   proxy: pulumi.Input<string>;
   /** SIP server (realm): IPv4 address or DNS name with optional `:port`. */
   realm: pulumi.Input<string>;
-  /** SIP user (number): 1 to 31 characters (letters, digits, space and ~`!@#$%^&*()_-+={[}]|"<,>.?/;). */
+  /** SIP user (number): 1 to 31 characters, none of them a control character (the main account has no character set). */
   user: pulumi.Input<string>;
   /**
-   * SIP password: 1 to 31 characters from the same set; never `"WebPass"` (the device's placeholder).
+   * SIP password: 1 to 31 characters, none of them a control character; never `"WebPass"` (the device's placeholder).
    * Always a secret. The device never returns it, so it is compared with the last applied value only.
    */
   password: pulumi.Input<string>;
