@@ -21,18 +21,15 @@ export type DeviceErrorKind =
   /** Refused by the client before sending, e.g. the `WebPass` placeholder as a password. */
   | "refused";
 
-export interface DeviceErrorInit {
-  readonly kind: DeviceErrorKind;
-  readonly device: string;
-  readonly operation: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly status?: number;
+/** What a `DeviceError` is built from: its own facts, and what its message and device fields are made of. */
+export type DeviceErrorInit = Pick<DeviceError, "kind" | "device" | "operation" | "method" | "path" | "status"> & {
+  /** The device's error envelope, when it sent one. */
   readonly fault?: DeviceFault;
+  /** Why, for a failure without an HTTP answer (timeout, network, protocol, refused). */
   readonly detail?: string;
   readonly attempts?: number;
   readonly cause?: unknown;
-}
+};
 
 export class DeviceError extends Error {
   readonly kind: DeviceErrorKind;

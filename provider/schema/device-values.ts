@@ -20,7 +20,7 @@ export const DeviceText = rule(
 /** A device number: every numeric field the devices have (ports, intervals, payload types) is an integer in 0..65535. */
 export const DeviceInteger = rule("DeviceInteger", t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "must be an integer from 0 to 65535");
 
-/** A device number that may have a fraction: the main account's `registration_interval` (spec 000 types it "number"). */
+/** A device number that may have a fraction: the main account's `registration_interval` (the main account's API page ("Set device SIP settings") types it "number"). */
 export const DeviceNumber = rule("DeviceNumber", t.number, (n) => Number.isFinite(n) && n >= 0 && n <= 65535, "must be a number from 0 to 65535");
 
 /** The STUN server as a device nests it; unknown keys are dropped on decode. */

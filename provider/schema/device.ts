@@ -71,7 +71,7 @@ export function connectionProblems(device: Partial<DeviceConnection>): [string, 
 
 /**
  * The one source of the connection defaults. `DeviceArgs` and `ClientOptions` state them in TSDoc
- * (editors show TSDoc, not constants) and README's argument table repeats them; a unit test
+ * (editors show TSDoc, not constants) and docs/reference/device.md repeats them; a unit test
  * (`tests/unit/facts.test.ts`) holds all three to this table.
  */
 export const DEVICE_DEFAULTS = {
@@ -83,7 +83,7 @@ export const DEVICE_DEFAULTS = {
   retryDelayMs: 250,
   mainAccountPath: "/api/v1/device/sip/settings",
   /**
-   * Unpublished on the vendor portal (shared/reference/basip-api.md §5.0). We extend the first
+   * Unpublished: the vendor portal's second-account pages omit the method and path. We extend the first
    * account's path, which is how the portal's page titles pair them ("first/second account SIP
    * settings"); users confirm it on their firmware and override it per device.
    */

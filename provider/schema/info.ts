@@ -1,5 +1,5 @@
 /**
- * What `GET /api/info` says about a device (shared/reference/basip-api.md §8). Families name the same
+ * What `GET /api/info` says about a device (BAS-IP API, no login needed). Families name the same
  * facts differently (`device_model` on one, `model` on another), so the answer is read leniently:
  * known aliases at the top level or one level down, strings and numbers only, everything else ignored.
  */
