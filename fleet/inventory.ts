@@ -243,7 +243,10 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
       at(sitePath, where, "devices", "is required: the site must be a map with a devices list");
       continue;
     }
-    checkKeys(sitePath, where, siteValue, ["defaults", "devices"], "");
+    checkKeys(sitePath, where, siteValue, ["defaults", "devices", "runner"], "");
+    // The CI runner label of the site (basip-fleet sites): a label GitHub Actions accepts.
+    if (siteValue.runner !== undefined && (typeof siteValue.runner !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(siteValue.runner)))
+      at([...sitePath, "runner"], where, "runner", `must be a runner label (letters, digits, '.', '_', '-'), got ${JSON.stringify(siteValue.runner)}`);
     let siteDefaults: Obj = {};
     if (isObj(siteValue.defaults)) {
       checkKeys([...sitePath, "defaults"], where, siteValue.defaults, DEFAULT_KEYS, "defaults.");

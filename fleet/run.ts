@@ -47,7 +47,7 @@ function loadSites(args: FleetArgs, cwd: string): Map<string, DeviceSpec[]> | In
 }
 
 /** The backend unless one is set: PULUMI_BACKEND_URL, else the project's `backend.url`, else a file backend here. */
-function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
+export function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.PULUMI_BACKEND_URL) return {};
   for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
     const file = path.join(cwd, name);
