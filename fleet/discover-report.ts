@@ -4,8 +4,8 @@
  * (the SIP passwords only: every other value is the one read), and the panels that could not be read
  * and why. Pure.
  */
-import type { AccountName } from "./inventory";
-import { accountsOf, PanelFailure, PanelReading } from "./discover-factor";
+import type { AccountName, DeviceSpec } from "./inventory";
+import { accountsOf, PanelFailure, PanelReading, same } from "./discover-factor";
 import type { DeviceOutcome, Outcome } from "./discover-yaml";
 
 export interface DiscoveredDevice {
@@ -18,7 +18,7 @@ export interface DiscoveredDevice {
   readonly firmware?: string;
   /** The main account's registration status when read (`OK`, `OFFLINE`, `ERROR`, `UNKNOWN`). */
   readonly registration?: string;
-  /** The accounts put under management (not at factory settings). */
+  /** The accounts the inventory manages (for a new entry: the ones not at factory settings). */
   readonly accounts: readonly AccountName[];
   readonly secondAccountPath?: string;
   /** What the first `up` writes to this panel. */
@@ -36,19 +36,51 @@ export interface DiscoverReport {
 
 const ACCOUNT_TITLE: Record<AccountName, string> = { main: "main", second: "second" };
 
-/** What the first `up` will write, said plainly. */
-function firstUp(outcome: Outcome, accounts: readonly AccountName[]): string {
-  const which = accounts.map((a) => ACCOUNT_TITLE[a]).join(" and ");
-  if (outcome === "skipped") return "nothing (not in the inventory)";
-  if (outcome === "kept") return "the inventory's existing entry (kept; run discover --update to take the panel's values)";
-  return `only the SIP password of the ${which} account${accounts.length > 1 ? "s" : ""}: every other value is the one read`;
+/**
+ * Where the inventory's entry for a panel differs from what the panel holds, as `field: "panel" →
+ * "inventory"`: what the first `up` would change besides the password. Fields the inventory leaves
+ * out are not written, so they do not count.
+ */
+export function differences(r: PanelReading, spec: DeviceSpec): string[] {
+  const out: string[] = [];
+  const show = (v: unknown) => (v === undefined ? "(unset)" : JSON.stringify(v));
+  const compare = (prefix: string, want: Record<string, unknown> | undefined, held: Record<string, unknown> | undefined) => {
+    if (want === undefined) return;
+    if (held === undefined) {
+      out.push(`${prefix}: the panel has no such account at ${spec.connection.secondAccountPath ?? "the default path"}`);
+      return;
+    }
+    // Only device fields: options such as waitForRegistration are not on the panel.
+    for (const [k, v] of Object.entries(want)) if (k in held && !same(v, held[k])) out.push(`${prefix}.${k}: ${show(held[k])} → ${show(v)}`);
+  };
+  compare("sip", spec.main, r.main && { ...r.main, enabled: r.enabled });
+  compare("sip2", spec.second, r.second);
+  return out;
 }
 
-export function buildDiscoverReport(inventory: string, readings: readonly PanelReading[], failures: readonly PanelFailure[], outcomes: readonly DeviceOutcome[]): DiscoverReport {
+/** What the first `up` will write, said plainly. */
+function firstUp(outcome: Outcome, accounts: readonly AccountName[], diffs: readonly string[]): string {
+  if (outcome === "skipped") return "nothing (not in the inventory)";
+  const which = accounts.map((a) => ACCOUNT_TITLE[a]).join(" and ");
+  const password = `the SIP password of the ${which} account${accounts.length > 1 ? "s" : ""}`;
+  if (diffs.length === 0) return `only ${password}: every other value is the one read`;
+  return `${password}, and changes ${diffs.join("; ")} (the inventory's entry, kept; discover --update takes the panel's values)`;
+}
+
+/** The report; `specs` are the written inventory's devices by lower-case endpoint (what the first `up` writes). */
+export function buildDiscoverReport(
+  inventory: string,
+  readings: readonly PanelReading[],
+  failures: readonly PanelFailure[],
+  outcomes: readonly DeviceOutcome[],
+  specs: ReadonlyMap<string, DeviceSpec> = new Map(),
+): DiscoverReport {
   const byEndpoint = new Map(readings.map((r) => [r.endpoint, r]));
   const devices = outcomes.map((o): DiscoveredDevice => {
     const r = byEndpoint.get(o.endpoint)!;
-    const accounts = accountsOf(r);
+    const spec = o.outcome === "skipped" ? undefined : specs.get(o.endpoint.toLowerCase());
+    const accounts: AccountName[] = spec === undefined ? accountsOf(r) : [...(spec.main ? ["main" as const] : []), ...(spec.second ? ["second" as const] : [])];
+    const diffs = spec === undefined ? [] : differences(r, spec);
     return {
       name: o.name,
       site: o.site,
@@ -59,8 +91,8 @@ export function buildDiscoverReport(inventory: string, readings: readonly PanelR
       ...(r.info?.firmwareVersion ? { firmware: r.info.firmwareVersion } : {}),
       ...(r.registration ? { registration: r.registration.status } : {}),
       accounts,
-      ...(r.secondAccountPath && accounts.includes("second") ? { secondAccountPath: r.secondAccountPath } : {}),
-      firstUp: firstUp(o.outcome, accounts),
+      ...(accounts.includes("second") && (spec?.connection.secondAccountPath ?? r.secondAccountPath) ? { secondAccountPath: spec?.connection.secondAccountPath ?? r.secondAccountPath } : {}),
+      firstUp: firstUp(o.outcome, accounts, diffs),
       notes: r.notes,
     };
   });

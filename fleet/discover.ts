@@ -195,9 +195,10 @@ export async function runDiscover(args: DiscoverArgs, ctx: RunContext): Promise<
 
   const merged = mergeInventory(existing, readings, { update: args.update });
   // What is written must load: a bug here must not leave a file that fails every later run.
-  parseInventory(merged.text, args.out);
+  const specs = parseInventory(merged.text, args.out);
   if (merged.text !== existing) writeFile(outFile, merged.text);
-  const report = buildDiscoverReport(args.out, readings, failures, merged.devices);
+  const byEndpoint = new Map(specs.map((d) => [basip.normalizeEndpoint(d.endpoint).toLowerCase(), d]));
+  const report = buildDiscoverReport(args.out, readings, failures, merged.devices, byEndpoint);
   if (args.report) writeFile(path.resolve(ctx.cwd, args.report), renderDiscoverMarkdown(report));
   if (args.json) writeFile(path.resolve(ctx.cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);
   ctx.stdout.write(discoverSummary(report));

@@ -2,13 +2,14 @@
  * Onboarding an estate configured by hand, as a user runs it: `basip-fleet discover` (the bin, in a
  * child process) reads 12 emulated panels with mixed settings in two sites (one site's second
  * accounts at another path than the default), plus a panel that is down and one whose admin password
- * is not the fleet's: both reported, neither fatal. The inventory it writes reproduces every panel;
+ * is not the fleet's: both reported, neither fatal (north's admin password from the environment,
+ * south's from its encrypted stack config). The inventory it writes reproduces every panel;
  * `preview` then plans adoptions whose every setting is the panel's own (0 setting changes), and
  * `up` with the passwords set writes nothing but the passwords: north keeps its current ones (the
  * same value set in the environment), south rotates. The emulator's request log shows the writes
  * carry exactly the settings the panels held. Bad arguments exit 2 with the reason, no panel contacted.
  */
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -33,8 +34,11 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 
 function fleet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return fleetWith(env, ...args);
+}
+function fleetWith(e: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: dir, env: e, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -140,8 +144,14 @@ test("discover writes an inventory that reproduces 12 panels; a down panel and a
   expect(n.stdout).toContain("6 of 8 panel(s) read; inventory.yaml: 6 added, 0 updated, 0 unchanged, 0 kept, 0 skipped; 2 could not be read.");
   const northText = fs.readFileSync(path.join(dir, "inventory.yaml"), "utf8");
 
-  // The second site merges into the same file: north's entries stay as they were.
-  const s = await fleet("discover", "-e", south.devices.map((p) => p.url.replace("http://", "")).join(","), "--site", "south", "--json", "discover-south.json", "--concurrency", "3");
+  // The second site merges into the same file: north's entries stay as they were. Its admin
+  // password comes from its stack config (encrypted in Pulumi.south.yaml), as for up.
+  const pulumi = path.join(pulumiBinDir(), "pulumi");
+  const cliEnv = { ...env, PULUMI_BACKEND_URL: `file://${path.join(dir, ".pulumi-state")}` };
+  fs.mkdirSync(path.join(dir, ".pulumi-state"), { recursive: true });
+  execFileSync(pulumi, ["stack", "init", "south", "--non-interactive"], { cwd: dir, env: cliEnv, stdio: "pipe" });
+  execFileSync(pulumi, ["config", "set", "--secret", "adminPassword:south", "123456", "--stack", "south", "--non-interactive"], { cwd: dir, env: cliEnv, stdio: "pipe" });
+  const s = await fleetWith({ ...env, BASIP_ADMIN_PASSWORD: "" }, "discover", "-e", south.devices.map((p) => p.url.replace("http://", "")).join(","), "--site", "south", "--json", "discover-south.json", "--concurrency", "3");
   expect(s).toMatchObject({ code: 0, stderr: "" });
   const text = fs.readFileSync(path.join(dir, "inventory.yaml"), "utf8");
   expect(text.startsWith(northText.trimEnd())).toBe(true);
@@ -202,6 +212,9 @@ test("preview after discover: every panel adopted with its own settings, 0 setti
       expect([e.device, c.field, c.new]).toEqual([e.device, c.field, c.field === "stun.ip" || c.field === "stun.port" ? (held.stun as Record<string, unknown>)[c.field.slice(5)] : held[field]]);
       compared++;
     }
+    // Every setting is managed (none left for the panel to keep by chance), SIP on left unmanaged.
+    const managed = new Set(e.changes.map((c) => c.field.split(".")[0]).filter((f) => f in held));
+    expect([e.device, [...managed].sort()]).toEqual([e.device, Object.keys(held).filter((k) => k !== "enabled" || held.enabled === false).sort()]);
     expect(e.changes.find((c) => c.field === "password")).toEqual({ field: "password", secret: true });
   }
   expect(compared).toBeGreaterThan(17 * 5);

@@ -12,6 +12,7 @@ import { ACCOUNTS as EMULATOR_ACCOUNTS } from "../../emulator/accounts";
 import { parseFleetArgs } from "../../fleet/args";
 import { endpointOf, parseTargets } from "../../fleet/discover";
 import { accountsOf, FACTORY, factorDefaults, PanelReading, sanitiseName, uniqueNames } from "../../fleet/discover-factor";
+import { buildDiscoverReport } from "../../fleet/discover-report";
 import { mergeInventory } from "../../fleet/discover-yaml";
 import { DeviceSpec, parseInventory } from "../../fleet/inventory";
 import { runSites } from "../../fleet/sites";
@@ -156,6 +157,12 @@ describe("merge with an inventory that exists", () => {
     const got = specs(r.text);
     expect(got.get("http://10.0.0.1")!.main!.user).toBe("999");
     expectReproduced(got.get("http://10.0.0.2"), reading(2));
+    // The report says what the first up changes on the kept device besides the password.
+    const report = buildDiscoverReport("inventory.yaml", [reading(1), reading(2)], [], r.devices, new Map([...got].map(([k, v]) => [k.toLowerCase(), v])));
+    expect(report.devices.map((d) => d.firstUp)).toEqual([
+      'the SIP password of the main account, and changes sip.user: "101" → "999" (the inventory\'s entry, kept; discover --update takes the panel\'s values)',
+      "only the SIP password of the main account: every other value is the one read",
+    ]);
     // Written over the existing defaults: only what they do not already say.
     expect((parse(r.text) as { sites: { north: { devices: unknown[] } } }).sites.north.devices[1]).toEqual({
       name: "lobby-2",
