@@ -7,6 +7,7 @@
 import type { AccountName, DeviceSpec } from "./inventory";
 import { accountsOf, PanelFailure, PanelReading, same } from "./discover-factor";
 import type { DeviceOutcome, Outcome } from "./discover-yaml";
+import { code, escapeCell } from "./markdown";
 
 export interface DiscoveredDevice {
   readonly name: string;
@@ -101,8 +102,7 @@ export function buildDiscoverReport(
   return { inventory, totals, devices, unreadable: failures };
 }
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-const cell = (s: string | undefined) => (s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (s: string | undefined) => escapeCell(s ?? "");
 
 export function renderDiscoverMarkdown(r: DiscoverReport): string {
   const t = r.totals;
