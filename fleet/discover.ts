@@ -10,6 +10,7 @@ import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import * as basip from "pulumi-basip";
 import { parse as parseYaml } from "yaml";
+import { redactText } from "../backend";
 import type { DiscoverArgs } from "./args";
 import { PanelFailure, PanelReading } from "./discover-factor";
 import { readPanel, SECOND_PATH_CANDIDATES } from "./discover-read";
@@ -93,7 +94,7 @@ function projectOf(cwd: string): string {
  * (`basip:password`, `BASIP_PASSWORD`). Config keys are read (decrypted by the Pulumi CLI) only
  * when the site's `Pulumi.<site>.yaml` holds one.
  */
-async function adminPassword(site: string, ctx: RunContext): Promise<{ value: string } | { tried: string[] }> {
+async function adminPassword(site: string, ctx: RunContext): Promise<{ value: string } | { tried: string[] } | { error: string }> {
   const project = projectOf(ctx.cwd);
   const sources: SecretSource[] = [...secretSources("admin", "", site, project), { kind: "config", namespace: "basip", key: "password" }, { kind: "env", name: "BASIP_PASSWORD" }];
   const file = CONFIG_FILES(ctx.cwd, site).find((f) => fs.existsSync(f));
@@ -106,9 +107,17 @@ async function adminPassword(site: string, ctx: RunContext): Promise<{ value: st
     }
     const name = `${s.namespace}:${s.key}`;
     if (!(name in keys)) continue;
-    const ws = await LocalWorkspace.create({ workDir: ctx.cwd, envVars: { ...engineEnv(ctx.cwd, ctx.env) } });
-    const v = (await ws.getConfig(site, name)).value;
-    if (v) return { value: v };
+    try {
+      const ws = await LocalWorkspace.create({ workDir: ctx.cwd, envVars: { ...engineEnv(ctx.cwd, ctx.env) } });
+      const v = (await ws.getConfig(site, name)).value;
+      if (v) return { value: v };
+    } catch (e) {
+      // The CLI's own words (no stack, no passphrase): its last line says what is missing.
+      const text = String((e as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? (e as Error).message ?? e).trim();
+      const last = text.split("\n").pop() ?? "";
+      // The CLI repeats the backend URL, password included: masked as run.ts does.
+      return { error: `cannot read ${name} from ${path.basename(file!)}: ${ctx.env.PULUMI_BACKEND_URL ? redactText(last, ctx.env.PULUMI_BACKEND_URL) : last}` };
+    }
   }
   return { tried: sources.map((s) => describeSource(s, project)) };
 }
@@ -174,6 +183,7 @@ export async function runDiscover(args: DiscoverArgs, ctx: RunContext): Promise<
   for (const site of [...new Set(targets.map((t) => t.site))]) {
     const found = await adminPassword(site, ctx);
     if ("value" in found) passwords.set(site, found.value);
+    else if ("error" in found) missing.push(`site ${site}: admin password: ${found.error}`);
     else missing.push(`site ${site}: admin password: set one of ${found.tried.join(", ")}`);
   }
   if (missing.length > 0) return usage(missing);

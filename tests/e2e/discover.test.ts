@@ -119,6 +119,12 @@ test("bad arguments exit 2 with the reason; no panel is contacted", async () => 
     code: 2,
     stderr: "basip-fleet discover: site north: admin password: set one of adminPassword:north, $BASIP_ADMIN_PASSWORD_SITE_NORTH, adminPassword, $BASIP_ADMIN_PASSWORD, basip:password, $BASIP_PASSWORD\n",
   });
+  // A key in a site's stack config that cannot be read (here: no such stack) is named, not skipped.
+  fs.writeFileSync(path.join(dir, "Pulumi.east.yaml"), "config:\n  adminPassword:east:\n    secure: v1:AAAA\n");
+  const unreadable = await fleet("discover", "-e", panels[0].url, "--site", "east");
+  fs.rmSync(path.join(dir, "Pulumi.east.yaml"));
+  expect(unreadable.code).toBe(2);
+  expect(unreadable.stderr).toMatch(/^basip-fleet discover: site east: admin password: cannot read adminPassword:east from Pulumi.east.yaml: .*east.*\n$/);
   expect(fs.existsSync(path.join(dir, "inventory.yaml"))).toBe(false);
   expect([...north.devices, ...south.devices, other.device(0)].map((p) => p.counts().total).reduce((a, b) => a + b)).toBe(0);
 });
