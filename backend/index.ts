@@ -2,5 +2,5 @@
  * Helpers for teams sharing Pulumi state in a self-managed backend (`pulumi-basip/backend`): check
  * that the backend answers before a run, and redact its credentials from anything printed.
  */
-export { backendKind, BackendKind, MASK, postgresAddress, redactText, redactUrl } from "./url";
+export { backendKind, BackendKind, postgresAddress, redactText, redactUrl } from "./url";
 export { checkBackend, Preflight, PreflightOptions } from "./preflight";

@@ -5,11 +5,11 @@
  * entries (plain data) out; `discover-read.ts` reads the panels, `discover-yaml.ts` writes the file.
  */
 import * as basip from "pulumi-basip";
-import type { AccountName } from "./inventory";
+import { AccountName, merge } from "./inventory";
 import { envName } from "./secrets";
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = basip.isObject;
 
 /** Deep equality of plain JSON values (key order ignored). */
 export function same(a: unknown, b: unknown): boolean {
@@ -144,16 +144,6 @@ function wantedOf(r: PanelReading): Wanted {
 
 const accountsValue = (a: readonly AccountName[]): DeviceEntry["accounts"] => (a.length === 2 ? "both" : a[0] === "second" ? "second" : ["main"]);
 const normalAccounts = (a: unknown): AccountName[] => (a === "both" ? ["main", "second"] : typeof a === "string" ? [a as AccountName] : Array.isArray(a) ? (a as AccountName[]) : ["main"]);
-
-/** Deep merge of plain maps, as the inventory merges defaults (lists and values replace). */
-function merge(base: unknown, over: unknown): unknown {
-  if (isObj(base) && isObj(over)) {
-    const out: Obj = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
-    return out;
-  }
-  return over === undefined ? base : over;
-}
 
 /** The effective defaults of a site: the file's top-level `defaults`, then the site's. */
 export const effectiveDefaults = (top: SiteDefaults | undefined, site: SiteDefaults | undefined): SiteDefaults => merge(top ?? {}, site ?? {}) as SiteDefaults;

@@ -5,13 +5,12 @@
  * readings become is `discover-factor.ts`'s job. Failures are values: a panel that cannot be read is
  * a `PanelFailure` with the client's message (device and request named, no secret).
  */
-import * as E from "fp-ts/Either";
 import { DEVICE_DEFAULTS, DeviceInfo, Registration } from "pulumi-basip";
 import { readEndpoint } from "../provider/client/accounts";
 import { DeviceClient } from "../provider/client/client";
 import { isDeviceError } from "../provider/client/errors";
 import { deviceInfoOf } from "../provider/client/info";
-import { readRegistration } from "../provider/client/registration";
+import { readRegistration } from "../provider/client/sip-status";
 import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT } from "../provider/schema/accounts";
 import type { PanelFailure, PanelReading } from "./discover-factor";
 
@@ -47,34 +46,42 @@ function failureReason(e: unknown): string {
 export async function readPanel(o: ReadOptions): Promise<PanelReading | PanelFailure> {
   const client = new DeviceClient({ endpoint: o.endpoint, username: o.username, password: o.password, timeoutMs: o.timeoutMs, retries: o.retries });
   const endpoint = client.endpoint;
+  /** A read that may fail without failing the panel: its value, or its message. */
+  const attempt = async <T>(read: () => Promise<T>): Promise<{ ok: T } | { error: unknown }> => {
+    try {
+      return { ok: await read() };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
   try {
     const info: Promise<DeviceInfo | undefined> = deviceInfoOf(client);
     const [settings, enable] = SIP_ACCOUNT.endpoints;
-    const mainRead = await readEndpoint(client, settings, DEVICE_DEFAULTS.mainAccountPath)();
-    if (E.isLeft(mainRead)) return { endpoint, site: o.site, reason: failureReason(mainRead.left) };
+    // The main account first: a panel that does not answer it (or refuses the login) is a failure.
+    const { password: _main, ...main } = await readEndpoint(client, settings, DEVICE_DEFAULTS.mainAccountPath);
     const notes: string[] = [];
-    const { password: _main, ...main } = mainRead.right;
     let enabled: boolean | undefined;
     if (enable !== undefined) {
-      const read = await readEndpoint(client, enable, enable.path)();
-      if (E.isRight(read) && typeof read.right.enabled === "boolean") enabled = read.right.enabled;
-      else notes.push(`SIP enable switch not read: ${E.isLeft(read) ? read.left.message : "no value"}`);
+      const read = await attempt(() => readEndpoint(client, enable, enable.path));
+      if ("ok" in read && typeof read.ok.enabled === "boolean") enabled = read.ok.enabled;
+      else notes.push(`SIP enable switch not read: ${"error" in read ? message(read.error) : "no value"}`);
     }
-    const reg = await readRegistration(client)();
-    const registration: Registration | undefined = E.isRight(reg) ? reg.right : undefined;
-    if (E.isLeft(reg)) notes.push(`registration status not read: ${reg.left.message}`);
+    const reg = await attempt(() => readRegistration(client));
+    const registration: Registration | undefined = "ok" in reg ? reg.ok : undefined;
+    if ("error" in reg) notes.push(`registration status not read: ${message(reg.error)}`);
     let second: Record<string, unknown> | undefined;
     let secondAccountPath: string | undefined;
     for (const path of o.secondPaths) {
-      const read = await readEndpoint(client, SECOND_SIP_ACCOUNT.endpoints[0], path)();
-      if (E.isRight(read)) {
-        const { password: _second, ...rest } = read.right;
+      const read = await attempt(() => readEndpoint(client, SECOND_SIP_ACCOUNT.endpoints[0], path));
+      if ("ok" in read) {
+        const { password: _second, ...rest } = read.ok;
         second = rest;
         secondAccountPath = path;
         break;
       }
-      if (!is404(read.left)) {
-        notes.push(`second account not read at ${path}: ${read.left.message}`);
+      if (!is404(read.error)) {
+        notes.push(`second account not read at ${path}: ${message(read.error)}`);
         break;
       }
     }

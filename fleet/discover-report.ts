@@ -4,6 +4,7 @@
  * (the SIP passwords only: every other value is the one read), and the panels that could not be read
  * and why. Pure.
  */
+import { deviceKey } from "pulumi-basip";
 import type { AccountName, DeviceSpec } from "./inventory";
 import { accountsOf, PanelFailure, PanelReading, same } from "./discover-factor";
 import type { DeviceOutcome, Outcome } from "./discover-yaml";
@@ -68,7 +69,7 @@ function firstUp(outcome: Outcome, accounts: readonly AccountName[], diffs: read
   return `${password}, and changes ${diffs.join("; ")} (the inventory's entry, kept; discover --update takes the panel's values)`;
 }
 
-/** The report; `specs` are the written inventory's devices by lower-case endpoint (what the first `up` writes). */
+/** The report; `specs` are the written inventory's devices by `deviceKey` (what the first `up` writes). */
 export function buildDiscoverReport(
   inventory: string,
   readings: readonly PanelReading[],
@@ -79,7 +80,7 @@ export function buildDiscoverReport(
   const byEndpoint = new Map(readings.map((r) => [r.endpoint, r]));
   const devices = outcomes.map((o): DiscoveredDevice => {
     const r = byEndpoint.get(o.endpoint)!;
-    const spec = o.outcome === "skipped" ? undefined : specs.get(o.endpoint.toLowerCase());
+    const spec = o.outcome === "skipped" ? undefined : specs.get(deviceKey(o.endpoint));
     const accounts: AccountName[] = spec === undefined ? accountsOf(r) : [...(spec.main ? ["main" as const] : []), ...(spec.second ? ["second" as const] : [])];
     const diffs = spec === undefined ? [] : differences(r, spec);
     return {

@@ -28,8 +28,9 @@ export interface MergeResult {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const key = (endpoint: string) => basip.normalizeEndpoint(endpoint).toLowerCase();
+const isObj = basip.isObject;
+/** One device however its endpoint is spelled (`http://x`, `http://X:80/`): the inventory's own rule. */
+const key = basip.deviceKey;
 
 const HEADER = [
   " Written by basip-fleet discover: what the panels held when they were read. No secrets: SIP",

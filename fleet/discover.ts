@@ -55,7 +55,7 @@ export function parseTargets(lines: readonly { text: string; where: string }[], 
     const s = ownSite ?? site;
     if (s === undefined) problems.push(`${where}: ${raw}: no site: give --site NAME, or the site after the endpoint`);
     else if (!SITE_RE.test(s)) problems.push(`${where}: site ${JSON.stringify(s)}: site names are 1 to 63 letters, digits, '.', '_' or '-'`);
-    const key = endpoint.toLowerCase();
+    const key = basip.deviceKey(endpoint);
     if (seen.has(key)) problems.push(`${where}: ${raw}: listed twice (also ${seen.get(key)})`);
     seen.set(key, where);
     if (s !== undefined) targets.push({ endpoint, site: s });
@@ -207,7 +207,7 @@ export async function runDiscover(args: DiscoverArgs, ctx: RunContext): Promise<
   // What is written must load: a bug here must not leave a file that fails every later run.
   const specs = parseInventory(merged.text, args.out);
   if (merged.text !== existing) writeFile(outFile, merged.text);
-  const byEndpoint = new Map(specs.map((d) => [basip.normalizeEndpoint(d.endpoint).toLowerCase(), d]));
+  const byEndpoint = new Map(specs.map((d) => [basip.deviceKey(d.endpoint), d]));
   const report = buildDiscoverReport(args.out, readings, failures, merged.devices, byEndpoint);
   if (args.report) writeFile(path.resolve(ctx.cwd, args.report), renderDiscoverMarkdown(report));
   if (args.json) writeFile(path.resolve(ctx.cwd, args.json), `${JSON.stringify(report, null, 2)}\n`);

@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountSchema } from "../schema/accounts";
 import { accountInputs, type DeviceArgs } from "./device-args";
-import { claim, Claims, deviceKey, DUPLICATE_INPUT } from "./duplicates";
+import { deviceKey } from "../schema/device";
+import { claim, Claims, DUPLICATE_INPUT } from "./duplicates";
 
 /** `SipAccount "lobby"`: how messages name a resource. */
 export const labelOf = (className: string, name: string): string => `${className} "${name}"`;

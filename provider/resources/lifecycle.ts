@@ -6,17 +6,17 @@
  * State shape = input shape: `{device, devicePassword?, <options>, <managed account fields>}`, plus
  * the computed outputs (`registration`). Only the fields the user sets are managed; a write sends
  * each endpoint the managed fields live on whole, taking its unmanaged fields from the device.
- * Registration reporting and waiting are in `registration.ts`.
+ * Registration reporting and waiting are in `registration-wait.ts`.
  */
 import { isDeepStrictEqual } from "util";
 import * as E from "fp-ts/Either";
-import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountFailure, readEndpoint, writeEndpoint } from "../client/accounts";
+import { AccountFailure, classify, readEndpoint, writeEndpoint } from "../client/accounts";
 import { ClientOptions, DeviceClient } from "../client/client";
-import { DeviceError, InternalError, isDeviceError, PartialFailure, ResourceError } from "../client/errors";
+import { DeviceError, InternalError, isDeviceError } from "../client/errors";
+import { PartialFailure, ResourceError } from "./resource-errors";
 import { deviceInfoOf } from "../client/info";
-import { readRegistration } from "../client/registration";
+import { readRegistration } from "../client/sip-status";
 import { scrubber } from "../client/scrub";
 import { clientFor } from "../client/sessions";
 import { AccountEndpoint, AccountSchema, EndpointName } from "../schema/accounts";
@@ -25,9 +25,9 @@ import { argOfWire } from "../schema/mapping";
 import { markerKeys, withMarkers } from "../schema/markers";
 import { describeDevice, DeviceInfo } from "../schema/info";
 import { FieldFailure } from "../schema/report";
-import { Registration, waitOf } from "../schema/registration";
+import { Registration, waitOf } from "../schema/registration-codecs";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
-import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration";
+import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration-wait";
 
 type Props = Record<string, unknown>;
 
@@ -259,11 +259,13 @@ class Operation {
     return new PartialFailure(`${this.name}: ${problem.message}`, { kind, operation: this.name, device, cause: problem.cause }, id, state);
   }
 
-  /** Awaits one device step; its failure is thrown, prefixed by `note`. */
-  async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
-    const result = await task();
-    if (E.isLeft(result)) throw this.failure(result.left, note, await this.info);
-    return result.right;
+  /** Awaits one device step; its failure is thrown as the resource's, prefixed by `note`. */
+  async step<A>(pending: Promise<A>, note?: string): Promise<A> {
+    try {
+      return await pending;
+    } catch (e) {
+      throw this.failure(classify(e), note, await this.info);
+    }
   }
 
   /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ACCOUNTS, AccountKind } from "../schema/accounts";
-import { ResourceError } from "../client/errors";
+import { ResourceError } from "./resource-errors";
 import { DUPLICATE_INPUT, duplicateFailure } from "./duplicates";
 import { quietly } from "./host-console";
 import * as lifecycle from "./lifecycle";

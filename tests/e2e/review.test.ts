@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { SecondSipAccount, SecondSipAccountArgs, SipAccount, SipAccountArgs } from "../../provider";
-import { newLocalStack } from "../../scripts/local-engine";
+import { newLocalStack } from "../support/local-engine";
 import { newStack, PASSPHRASE, TestStack } from "./harness";
 
 jest.setTimeout(300_000);

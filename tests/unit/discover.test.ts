@@ -16,6 +16,7 @@ import { buildDiscoverReport } from "../../fleet/discover-report";
 import { mergeInventory } from "../../fleet/discover-yaml";
 import { DeviceSpec, parseInventory } from "../../fleet/inventory";
 import { runSites } from "../../fleet/sites";
+import { deviceKey } from "pulumi-basip";
 import { parse } from "yaml";
 
 const PBX = { proxy: "sip:pbx.example.com", realm: "pbx.example.com", stun: { ip: "stun.example.com", port: 3478 }, registrationInterval: 300, h264: 102, transport: "udp" };
@@ -158,7 +159,7 @@ describe("merge with an inventory that exists", () => {
     expect(got.get("http://10.0.0.1")!.main!.user).toBe("999");
     expectReproduced(got.get("http://10.0.0.2"), reading(2));
     // The report says what the first up changes on the kept device besides the password.
-    const report = buildDiscoverReport("inventory.yaml", [reading(1), reading(2)], [], r.devices, new Map([...got].map(([k, v]) => [k.toLowerCase(), v])));
+    const report = buildDiscoverReport("inventory.yaml", [reading(1), reading(2)], [], r.devices, new Map([...got].map(([k, v]) => [deviceKey(k), v])));
     expect(report.devices.map((d) => d.firstUp)).toEqual([
       'the SIP password of the main account, and changes sip.user: "101" → "999" (the inventory\'s entry, kept; discover --update takes the panel\'s values)',
       "only the SIP password of the main account: every other value is the one read",

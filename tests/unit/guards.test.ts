@@ -4,7 +4,8 @@
  * e2e file tests/e2e/options.test.ts drives them through the real CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { claim, Claims, deviceKey, DUPLICATE_INPUT, duplicateFailure } from "../../provider/resources/duplicates";
+import { claim, Claims, DUPLICATE_INPUT, duplicateFailure } from "../../provider/resources/duplicates";
+import { deviceKey } from "../../provider/schema/device";
 import { refuseImport } from "../../provider/resources/guards";
 import { recordWrite, wasWritten } from "../../provider/resources/run-ledger";
 
@@ -23,6 +24,7 @@ describe("claim", () => {
     ["http://10.0.0.21", "http://10.0.0.21/"],
     ["http://Panel.local", "http://panel.local"],
     ["http://panel.local:80", "HTTP://panel.local"],
+    ["http://10.0.0.5", "http://10.0.0.5:80"],
     ["https://panel.local:443/", "https://panel.local"],
   ])("one device however its endpoint is spelled: %s and %s", (a, b) => {
     expect(deviceKey(a)).toBe(deviceKey(b));

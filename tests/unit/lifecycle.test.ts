@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as E from "fp-ts/Either";
 import { startEmulator, WEB_PASS, type EmulatedDevice, type Emulator, type EmulatorOptions, type RecordedRequest } from "../../emulator";
-import { readAccount } from "../../provider/client/accounts";
+import { readAccount } from "../support/accounts";
 import { DeviceClient } from "../../provider/client/client";
 import { closeAllClients } from "../../provider/client/sessions";
 import { check, connectionOf, create, diff, idOf, read, unapplied, update } from "../../provider/resources/lifecycle";

@@ -10,7 +10,8 @@ import { packConfigProblems, RULES } from "../../policies/catalog";
 import { Account, accountOf, AnyRule, stackFacts, withDefaults } from "../../policies/model";
 import { knownPart, toPolicies } from "../../policies/pack";
 import * as rules from "../../policies/rules";
-import { deviceKey, uniqueDeviceAccount, uniqueSipUser } from "../../policies/stack-rules";
+import { deviceKey } from "pulumi-basip";
+import { uniqueDeviceAccount, uniqueSipUser } from "../../policies/stack-rules";
 
 const PROD = stackFacts(new Map([["basip:environment", "production"]]));
 const LAB = stackFacts(new Map());
@@ -135,6 +136,15 @@ describe("stack rules", () => {
     expect(deviceKey("HTTPS://Panel.Example:443/")).toBe(deviceKey("https://panel.example"));
     expect(deviceKey("http://10.0.0.1:80")).toBe(deviceKey("http://10.0.0.1/"));
     expect(deviceKey("http://10.0.0.1:8080")).not.toBe(deviceKey("http://10.0.0.1"));
+  });
+
+  test("basip-unique-device-account: http's default port written out is the same device", () => {
+    const a = account({ device: { endpoint: "http://10.0.0.5" } }, "SipAccount", "a");
+    const b = account({ device: { endpoint: "http://10.0.0.5:80" } }, "SipAccount", "b");
+    expect(uniqueDeviceAccount.check([a, b], {}, PROD).map((f) => f.message)).toEqual([
+      `SipAccount "a": device.endpoint http://10.0.0.5 is the same device as SipAccount "b"; each SipAccount of a device must be managed by one resource.`,
+      `SipAccount "b": device.endpoint http://10.0.0.5:80 is the same device as SipAccount "a"; each SipAccount of a device must be managed by one resource.`,
+    ]);
   });
 
   test("basip-unique-device-account: same endpoint and type; both accounts of one device are fine", () => {

@@ -1,5 +1,5 @@
 /**
- * The device's SIP registration status (`GET /api/v1/sip/status`, shared/reference/basip-api.md §5.7):
+ * The device's SIP registration status (BAS-IP API "Get current SIP registration status", `GET /api/v1/sip/status`):
  * the only evidence that a write-only SIP password (and user, proxy, realm) is right. Its device
  * answer, the `registration` output a `SipAccount` reports, and the `waitForRegistration` option.
  *
