@@ -13,7 +13,7 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
+import { Emulator, EmulatedDevice, MASK, startEmulator } from "../../emulator";
 import type { DiscoverReport, FleetReport } from "../../fleet";
 import { parseInventory } from "../../fleet/inventory";
 import { fromWire } from "../../provider/schema/mapping";
@@ -245,7 +245,7 @@ test("up with the passwords set changes nothing but the passwords", async () => 
   // The request log: each write carries exactly the settings the panel held (password masked).
   panels.forEach((p, i) => {
     const writes = p.requests.filter((q) => q.kind === "write");
-    const expected = [{ main: { ...before[i].main, password: "***" } }, ...(i === 3 ? [{ sipEnable: { sip_enable: false } }] : []), ...(i < 2 || (i >= 6 && i % 2 === 0) ? [{ second: { ...before[i].second, password: "***" } }] : [])];
+    const expected = [{ main: { ...before[i].main, password: MASK } }, ...(i === 3 ? [{ sipEnable: { sip_enable: false } }] : []), ...(i < 2 || (i >= 6 && i % 2 === 0) ? [{ second: { ...before[i].second, password: MASK } }] : [])];
     expect(writes.map((q) => ({ [q.account!]: q.body }))).toEqual(expect.arrayContaining(expected));
     expect(writes).toHaveLength(expected.length);
     expect(p.receivedWebPass()).toBe(false);
