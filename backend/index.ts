@@ -4,3 +4,5 @@
  */
 export { backendKind, BackendKind, postgresAddress, redactText, redactUrl } from "./url";
 export { checkBackend, Preflight, PreflightOptions } from "./preflight";
+/** @deprecated The mask is the package's one `REDACTED` (`[REDACTED]`); this name stays for programs that imported it. */
+export { REDACTED as MASK } from "pulumi-basip";

@@ -2,7 +2,7 @@
 /**
  * `npx basip-fleet preview|up|refresh --inventory FILE ...`: a fleet of intercoms, one stack per
  * site; `discover` writes an inventory from the panels; `sites` lists the sites for a CI matrix
- * (see `args.ts` for the options, the fleet README for secrets and CI).
+ * (see `args.ts` for the options, docs/fleet.md for secrets and CI).
  */
 import { parseFleetArgs, USAGE } from "./args";
 import { runDiscover } from "./discover";

@@ -143,7 +143,7 @@ const SiteMap = closedMap<Site>("Site", { defaults: OptionalDefaults, devices: D
 });
 
 /** The one problem of a file that is no map: there is nothing to point a line at. */
-export const DOCUMENT_NOT_A_MAP = 'the file must be a map with a "sites" key (see the fleet README, "Inventory format")';
+export const DOCUMENT_NOT_A_MAP = 'the file must be a map with a "sites" key (see docs/fleet.md, "Inventory format")';
 
 const SITES_REQUIRED = "is required: a map of site name to {defaults, devices}";
 /** The sites: a non-empty map of site name to site; a bad site name is reported as the site's `name`. */

@@ -5,7 +5,7 @@
  * The document's shape is an io-ts codec (`inventory-codec.ts`); the rules across devices (names,
  * endpoints, environment variables) and the merge of defaults are here. The file is full YAML (the `yaml` package; anchors and `<<` merge keys work, duplicate keys are
  * errors). Account fields are checked with the resources' own rules (`basip.validateSipAccount`), so
- * a file that loads here passes the resources' `check` at preview. Format: examples/fleet/README.md, "Inventory format".
+ * a file that loads here passes the resources' `check` at preview. Format: docs/fleet.md, "Inventory format".
  */
 import * as fs from "fs";
 import * as basip from "pulumi-basip";

@@ -4,10 +4,10 @@
  * puts a request body into an error or a log line; device text is scrubbed of known secret values
  * by `scrub.ts`.
  */
-import { REDACTED } from "../schema/redaction";
+import { isSecretName, REDACTED } from "../schema/redaction";
 
-/** `text` (a URL, a path, or prose holding them) with the values of `password` and `token` query parameters replaced. */
+/** `text` (a URL, a path, or prose holding them) with the value of every query parameter named like a secret replaced. */
 export function redactQuerySecrets(text: string): string {
   // A value ends where a query value ends in prose too: at &, #, white space, a quote or a bracket.
-  return text.replace(/([?&](?:password|token)=)[^&#\s"'()<>]*/gi, `$1${REDACTED}`);
+  return text.replace(/([?&]([^=&#\s]+)=)[^&#\s"'()<>]*/g, (whole, head: string, name: string) => (isSecretName(name) ? `${head}${REDACTED}` : whole));
 }

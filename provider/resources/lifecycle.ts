@@ -144,7 +144,7 @@ export function unapplied(schema: AccountSchema, desired: Props, onDevice: Props
 export function connectionOf(props: Props, fallback: FallbackCredentials): E.Either<string, ClientOptions> {
   const device = props.device as DeviceConnection | undefined;
   if (device === undefined || typeof device.endpoint !== "string") {
-    return E.left("the resource has no device endpoint in its state; dynamic resources cannot be imported (see README, Import)");
+    return E.left("the resource has no device endpoint in its state; dynamic resources cannot be imported (see docs/reference/lifecycle.md, Import)");
   }
   const password = (props.devicePassword as string | undefined) ?? fallback.password;
   if (password === undefined) {
@@ -243,7 +243,7 @@ class Operation {
     const { title, kind, pathOption } = this.schema;
     const what =
       kind === "second"
-        ? `BAS-IP does not publish the second account's path: find the one your firmware serves (see README, The second account's path) and set device.${pathOption}`
+        ? `BAS-IP does not publish the second account's path: find the one your firmware serves (see docs/reference/second-sip-account.md, The account's path) and set device.${pathOption}`
         : `if your firmware serves it elsewhere, set device.${pathOption}`;
     return `BAS-IP device ${e.device} has no ${title} at ${e.path} (${e.method} answered HTTP 404); ${what}`;
   }
@@ -260,12 +260,8 @@ class Operation {
   }
 
   /** Awaits one device step; its failure is thrown as the resource's, prefixed by `note`. */
-  async step<A>(pending: Promise<A>, note?: string): Promise<A> {
-    try {
-      return await pending;
-    } catch (e) {
-      throw this.failure(classify(e), note, await this.info);
-    }
+  step<A>(pending: Promise<A>, note?: string): Promise<A> {
+    return pending.catch(async (e: unknown) => Promise.reject(this.failure(classify(e), note, await this.info)));
   }
 
   /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */

@@ -18,10 +18,10 @@ export interface SipAccountArgs {
   proxy: pulumi.Input<string>;
   /** SIP server (realm): IPv4 address or DNS name with optional `:port`. */
   realm: pulumi.Input<string>;
-  /** SIP user (number): 1 to 31 characters (letters, digits, space and ~`!@#$%^&*()_-+={[}]|"<,>.?/;). */
+  /** SIP user (number): 1 to 31 characters, none of them a control character (the main account has no character set). */
   user: pulumi.Input<string>;
   /**
-   * SIP password: 1 to 31 characters from the same set; never `"WebPass"` (the device's placeholder).
+   * SIP password: 1 to 31 characters, none of them a control character; never `"WebPass"` (the device's placeholder).
    * Always a secret. The device never returns it, so it is compared with the last applied value only.
    */
   password: pulumi.Input<string>;
@@ -42,7 +42,7 @@ export interface SipAccountArgs {
    * Seconds `up` waits after writing the account until the device reports it registered, 0 to 600.
    * The step fails on a registration `ERROR`, on a timeout, or on a device that cannot report its
    * status; the state then records what was written, and the next `up` applies and waits again
-   * (see README, Registration). 0 (or unset) writes and only reports `registration`.
+   * (see docs/guides/registration.md). 0 (or unset) writes and only reports `registration`.
    */
   waitForRegistration?: pulumi.Input<number>;
 }

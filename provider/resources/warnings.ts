@@ -27,7 +27,7 @@ export function plainHttpWarning(endpoint: string): string {
   return (
     `device ${endpoint} is reached over plain HTTP: the login sends the MD5 of the admin password in the URL, ` +
     "and anyone on the network path can replay it. Switch the panel to HTTPS and use an https:// endpoint " +
-    "with device.tlsFingerprint (see README, Moving to HTTPS)."
+    "with device.tlsFingerprint (see docs/guides/https-and-pinning.md)."
   );
 }
 

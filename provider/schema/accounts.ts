@@ -230,7 +230,7 @@ export interface AccountSchema {
   readonly options: Readonly<Record<string, t.Mixed>>;
   /** Outputs the provider computes, never inputs (`registration`). */
   readonly outputs: readonly string[];
-  /** Whether the device's SIP registration status describes this account (see README, Registration). */
+  /** Whether the device's SIP registration status describes this account (see docs/guides/registration.md). */
   readonly registration: boolean;
 }
 

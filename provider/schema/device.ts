@@ -71,7 +71,7 @@ export function connectionProblems(device: Partial<DeviceConnection>): [string, 
 
 /**
  * The one source of the connection defaults. `DeviceArgs` and `ClientOptions` state them in TSDoc
- * (editors show TSDoc, not constants) and README's argument table repeats them; a unit test
+ * (editors show TSDoc, not constants) and docs/reference/device.md repeats them; a unit test
  * (`tests/unit/facts.test.ts`) holds all three to this table.
  */
 export const DEVICE_DEFAULTS = {

@@ -4,7 +4,7 @@
  * answer, the `registration` output a `SipAccount` reports, and the `waitForRegistration` option.
  *
  * The docs do not say which account the status describes; we take it as the main account's, so only
- * `SipAccount` reports it (see README, Registration).
+ * `SipAccount` reports it (see docs/guides/registration.md).
  */
 import * as t from "io-ts";
 import { integerIn } from "./rules";

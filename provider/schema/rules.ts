@@ -11,7 +11,7 @@ import * as t from "io-ts";
  * Control characters: C0 (tab and newline included), DEL and C1, plus the Unicode line and paragraph
  * separators, which break a line as a newline does. The one rule for every text the package accepts
  * or prints: a SIP user or password (our deviation from the main account's API page, which sets no character rule: see
- * README, Per-account rules), a device's answer, the admin login, device text in a message.
+ * docs/reference/sip-account.md, Rules), a device's answer, the admin login, device text in a message.
  */
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;

@@ -567,6 +567,8 @@ describe("redaction", () => {
     expect(out).not.toContain("abc");
     expect(redactQuerySecrets("/x?token=t0k3n&a=1&PASSWORD=p4ss#frag")).toBe(`/x?token=${REDACTED}&a=1&PASSWORD=${REDACTED}#frag`);
     expect(redactQuerySecrets("/api/v1/device/sip/settings")).toBe("/api/v1/device/sip/settings");
+    // The package's one rule for secret names: any parameter named like a secret, whatever the case.
+    expect(redactQuerySecrets("see /x?passphrase=b&user=c&Api_Secret=d.")).toBe(`see /x?passphrase=${REDACTED}&user=c&Api_Secret=${REDACTED}`);
   });
 });
 

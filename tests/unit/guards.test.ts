@@ -50,7 +50,7 @@ describe("refuseImport", () => {
     expect(act).toThrow(pulumi.ResourceError);
     expect(act).toThrow(
       `SipAccount "lobby": the ${option} resource option is not supported: dynamic resources cannot be imported or read by id, and need not be: ` +
-        `creating the resource adopts the account the device already has. Remove the ${option} option, declare the values you want, and run pulumi up (see README, Import)`,
+        `creating the resource adopts the account the device already has. Remove the ${option} option, declare the values you want, and run pulumi up (see docs/reference/lifecycle.md, Import)`,
     );
   });
 

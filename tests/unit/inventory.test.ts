@@ -268,7 +268,7 @@ describe("every problem names the file and line, the device and the field", () =
   });
 
   test("a file that is not a map, and an alias to no anchor", () => {
-    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see the fleet README, "Inventory format")`]);
+    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see docs/fleet.md, "Inventory format")`]);
     expect(problemsOf("sites: *nowhere\n")[0]).toMatch(new RegExp(`^${FILE}:.*nowhere`));
   });
 });

@@ -463,7 +463,7 @@ describe("read (refresh)", () => {
     expect(s.login).toBeLessThanOrEqual(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "main")).toHaveLength(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "second")).toHaveLength(1);
-    // The status describes the main account only (see README, Registration).
+    // The status describes the main account only (see docs/guides/registration.md).
     expect(kinds(s.log).filter((k) => k === "status")).toHaveLength(1);
     expect(s.write).toBe(0);
     // One /api/info for the device, shared by its two accounts; one status read, the main account's.

@@ -199,8 +199,8 @@ describe("pack config", () => {
     expect(packConfigProblems({ "basip-registration-interval": { min: 700, max: 800 } })).toEqual([]);
   });
 
-  test("README's rule table lists every rule with its default level, in catalogue order", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+  test("the pack's README rule table lists every rule with its default level, in catalogue order", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../policies/README.md"), "utf8");
     const rows = [...readme.matchAll(/^\| `(basip-[a-z-]+)` \| (mandatory|advisory) \|(.*)$/gm)];
     expect(rows.map((m) => [m[1], m[2]])).toEqual(RULES.map((r) => [r.name, r.level]));
     // Each row names its rule's config properties, with the default where the row gives a number.

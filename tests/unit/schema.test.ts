@@ -80,7 +80,7 @@ function acceptedOf(account: Account, patch: Inputs): Inputs {
 // ---- the rule texts, written out ------------------------------------------------------------------
 
 const CHARS = "letters, digits, space and ~`!@#$%^&*()_-+={[}]|\"<,>.?/;";
-/** Spec 000 sets no character rule for the main account; refusing control characters is ours (README). */
+/** Spec 000 sets no character rule for the main account; refusing control characters is ours (docs/reference/sip-account.md). */
 const MAIN_TEXT = "must be 1 to 31 characters, none of them a control character";
 const USER = `must be 1 to 31 characters from: ${CHARS}`;
 const USER_ID = `must be 0 to 31 characters from: ${CHARS}`;

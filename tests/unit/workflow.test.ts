@@ -1,9 +1,10 @@
 /**
  * The GitOps example's workflows (examples/gitops/.github/workflows/fleet.yml and refresh.yml): they
  * pass actionlint (built once by scripts/actionlint.sh), actionlint does catch a broken copy, and the
- * jobs do what the README says: one job per site on the site's runner (`basip-fleet sites`), preview
- * of the changed sites + one comment on pull requests, up on main, a scheduled refresh that fails on
- * drift or an unregistered main account; secrets named as basip-fleet reads them.
+ * jobs do what the GitOps README (examples/gitops/README.md) says: one job per site on the site's
+ * runner (`basip-fleet sites`), preview of the changed sites + one comment on pull requests, up on
+ * main, a scheduled refresh that fails on drift or an unregistered main account; secrets named as
+ * basip-fleet reads them.
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
