@@ -166,7 +166,7 @@ async function runSite(site: string, devices: readonly DeviceSpec[], args: Fleet
     stack = await LocalWorkspace.createOrSelectStack({ projectName: DEFAULT_PROJECT, stackName: site, program: siteProgram(devices) }, { workDir: ctx.cwd, envVars, pulumiCommand: await pulumiCommand });
   });
   if (stack) {
-    const s = stack;
+    const s = withoutResultQueries(stack);
     if (args.command === "preview") await attempt(() => s.preview(engine("preview")));
     else if (args.command === "refresh") await attempt(() => s.refresh(engine("refresh")));
     else {
@@ -189,6 +189,17 @@ async function runSite(site: string, devices: readonly DeviceSpec[], args: Fleet
   const report = buildSiteReport(site, args.command, runs, outcome);
   progress.finish(site, report.status);
   return report;
+}
+
+/**
+ * The stack, made not to ask the CLI for what the fleet never reads: after each run the Automation
+ * API fetches the outputs (`pulumi stack output`, twice) and the summary (`pulumi stack history`),
+ * three more CLI processes per site, each loading the whole state. The report is built from the
+ * engine events alone, so the results of `up`/`refresh` carry no outputs and no summary here.
+ */
+function withoutResultQueries(stack: Stack): Stack {
+  Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+  return stack;
 }
 
 /** What every site's workspace shares: the engine environment and one `pulumi` command (its version asked once). */
