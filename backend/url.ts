@@ -4,9 +4,7 @@
  * included, in its own errors ("unable to open bucket postgres://pulumi:<password>@..."), so every
  * message we print passes through {@link redactText}. Pure.
  */
-
-/** What stands in for a credential. */
-export const MASK = "****";
+import { REDACTED } from "pulumi-basip";
 
 /** Query parameters that carry credentials in backend URLs. */
 const SECRET_PARAMS = ["password", "sslpassword", "secret", "token", "access_key", "secret_key", "sas"];
@@ -22,21 +20,21 @@ export function backendKind(url: string): BackendKind {
   return "service";
 }
 
-/** The URL with the user-info password and secret query values replaced by {@link MASK}. */
+/** The URL with the user-info password and secret query values replaced by `REDACTED` (the package's one mask). */
 export function redactUrl(url: string): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     // Not parseable: mask anything between "//" and "@", and secret-looking parameters.
-    return url.replace(/\/\/[^/@]*@/, `//${MASK}@`).replace(new RegExp(`([?&](?:${SECRET_PARAMS.join("|")})=)[^&]*`, "gi"), `$1${MASK}`);
+    return url.replace(/\/\/[^/@]*@/, `//${REDACTED}@`).replace(new RegExp(`([?&](?:${SECRET_PARAMS.join("|")})=)[^&]*`, "gi"), `$1${REDACTED}`);
   }
-  if (u.password !== "") u.password = MASK;
+  if (u.password !== "") u.password = REDACTED;
   for (const key of [...u.searchParams.keys()]) {
-    if (SECRET_PARAMS.includes(key.toLowerCase())) u.searchParams.set(key, MASK);
+    if (SECRET_PARAMS.includes(key.toLowerCase())) u.searchParams.set(key, REDACTED);
   }
-  // URL encodes "*" in user info and the query; show the mask as written.
-  return u.toString().replace(/%2A/gi, "*");
+  // URL percent-encodes the mask's brackets in user info and the query; show the mask as written.
+  return u.toString().split(encodeURIComponent(REDACTED)).join(REDACTED);
 }
 
 /** The secrets a URL carries, raw and percent-decoded, longest first. */
@@ -64,7 +62,7 @@ function secretsOf(url: string): string[] {
 /** `text` with the URL redacted wherever it appears, and any of its secrets masked elsewhere too. */
 export function redactText(text: string, url: string): string {
   let out = text.split(url).join(redactUrl(url));
-  for (const secret of secretsOf(url)) out = out.split(secret).join(MASK);
+  for (const secret of secretsOf(url)) out = out.split(secret).join(REDACTED);
   return out;
 }
 

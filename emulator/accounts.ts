@@ -37,7 +37,7 @@ export type SecondAccountState = {
   outbound: string;
 };
 
-/** Path of the SIP enable switch (reference §4): not part of the account object. */
+/** Path of the SIP enable switch (BAS-IP API, body `{"sip_enable": bool}`): not part of the account object. */
 export const SIP_ENABLE_PATH = "/api/v1/device/sip/enable";
 
 /** The SIP enable switch; when off, the device does not register (status `OFFLINE`). */

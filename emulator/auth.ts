@@ -1,4 +1,4 @@
-/** Login and bearer tokens of one device (reference §3): MD5-hex password in the query, 40-hex tokens with a lifetime. */
+/** Login and bearer tokens of one device (BAS-IP API login): MD5-hex password in the query, 40-hex tokens with a lifetime. */
 import * as crypto from "crypto";
 
 /** The admin credentials a device accepts, password in clear. */

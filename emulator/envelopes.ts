@@ -1,5 +1,5 @@
 /**
- * The two error envelopes BAS-IP firmware answers with (reference §5): Camdroid devices send an
+ * The two error envelopes BAS-IP firmware answers with: Camdroid devices send an
  * object `{"error":{"code","message","data"}}`, Android panels a string `{"error":"..."}`.
  * An envelope turns validation failures into the 400 body; the status codes are the route's job.
  */

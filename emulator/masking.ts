@@ -18,8 +18,9 @@ export function maskQuery(q: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** `?a=1&password=***` for a log line, or "" without parameters. */
+/** `?a=1&password=[REDACTED]` for a log line, or "" without parameters. */
 export function queryText(q: Record<string, string>): string {
-  const s = new URLSearchParams(maskQuery(q)).toString().replace(/%2A/g, "*");
+  // URLSearchParams percent-encodes the mask's brackets; show the mask as written.
+  const s = new URLSearchParams(maskQuery(q)).toString().split(encodeURIComponent(MASK)).join(MASK);
   return s ? `?${s}` : "";
 }

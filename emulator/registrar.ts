@@ -1,6 +1,6 @@
 /**
  * The PBX the device registers with, reduced to what the device reports at `GET /api/v1/sip/status`
- * (reference §5.7): it is told which accounts it accepts (proxy + user + password, or all), and after
+ * (BAS-IP API "Get current SIP registration status"): it is told which accounts it accepts (proxy + user + password, or all), and after
  * every write of the main account or of the SIP enable switch the device makes one registration
  * attempt after a delay. The attempt sets `register_last_attempt` (Unix seconds, device clock) and
  * the status `OK` when the main account matches, `ERROR` when not. SIP switched off answers

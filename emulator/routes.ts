@@ -40,7 +40,7 @@ export interface Route {
 
 const always = (kind: RequestKind) => (): RequestKind => kind;
 
-/** The keys Android panels answer (reference §8), with emulator values. */
+/** The keys Android panels answer at `GET /api/info`, with emulator values. */
 function defaultInfo(dev: DeviceContext): Record<string, unknown> {
   return {
     device_model: "AQ-07L",
@@ -89,7 +89,7 @@ const LOGOUT: Route = {
   },
 };
 
-/** Where the device reports its SIP registration (reference §5.7); older firmware has no such path. */
+/** Where the device reports its SIP registration (BAS-IP API "Get current SIP registration status"); older firmware has no such path. */
 export const SIP_STATUS_PATH = "/api/v1/sip/status";
 
 const SIP_STATUS: Route = {

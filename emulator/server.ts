@@ -1,6 +1,6 @@
 /**
  * A stateful fake BAS-IP intercom: login/logout, `/api/info`, and the two SIP accounts with the
- * validation, error envelopes and password masking described in `shared/reference/basip-api.md`.
+ * validation, error envelopes and password masking of the BAS-IP API as the vendor's pages describe them.
  * This module is the factory: it resolves {@link EmulatorOptions} and starts the devices.
  *
  * Deliberately independent of `provider/`: it plays the device, so it must be able to catch

@@ -9,8 +9,11 @@ import type { RegistrarOptions, RegistrationState } from "./registrar";
 export const WEB_PASS = "WebPass";
 /** Default token lifetime: 2 h, as documented for Camdroid devices. */
 export const DEFAULT_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
-/** Value used wherever a secret is masked (request log, state endpoint). */
-export const MASK = "***";
+/**
+ * Value used wherever a secret is masked (request log, state endpoint): the package's one mask
+ * (`REDACTED` of pulumi-basip), copied because the emulator never imports the provider.
+ */
+export const MASK = "[REDACTED]";
 
 /** Misbehaviours a device can be told to show. Counters are consumed as requests arrive. */
 export interface FaultOptions {

@@ -1,8 +1,8 @@
 /**
  * The rule language the emulated device validates a POST body with, and the checks it uses.
  *
- * Validation by intent (reference §6.3). The published regexes are not compiled: the user/password
- * one is not a valid JS regex and the host ones are loosely anchored (§6.2). Failures are data;
+ * Validation by intent of the BAS-IP API pages. The published regexes are not compiled: the
+ * user/password one is not a valid JS regex and the host ones are loosely anchored. Failures are data;
  * each account's error envelope (`envelopes.ts`) decides how they are worded.
  */
 
@@ -52,7 +52,7 @@ export function isAllowedText(s: string, min: number, max: number): boolean {
   return s.length >= min && s.length <= max && ALLOWED_TEXT.test(s);
 }
 
-/** Any characters, counted as code points (spec 000 sets no character rule for the main account). */
+/** Any characters, counted as code points (the main account's API page sets no character rule). */
 export function isAnyText(s: string, min: number, max: number): boolean {
   const n = [...s].length;
   return n >= min && n <= max;

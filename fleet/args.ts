@@ -25,7 +25,7 @@ export const USAGE = `usage: basip-fleet preview|up|refresh --inventory FILE [op
 One stack per site, named after it, in the current directory's Pulumi project (Pulumi.yaml, or a
 project "basip-fleet" written there on the first run). State: PULUMI_BACKEND_URL, else the
 project's backend, else file://./.pulumi-state. Secrets: stack config or environment variables
-(see the fleet README). Exit code: 0 when every site succeeded, 1 when any did not (or the
+(see docs/fleet.md, Secrets). Exit code: 0 when every site succeeded, 1 when any did not (or the
 state backend cannot be reached), 2 for bad usage or a bad inventory.`;
 
 export interface FleetArgs {

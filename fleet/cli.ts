@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npx basip-fleet preview|up|refresh --inventory FILE ...`: a fleet of intercoms, one stack per
- * site (see `args.ts` for the options, the fleet README for secrets and CI).
+ * site (see `args.ts` for the options, docs/fleet.md for secrets and CI).
  */
 import { parseFleetArgs, USAGE } from "./args";
 import { runFleet } from "./run";

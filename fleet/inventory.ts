@@ -2,13 +2,15 @@
  * The fleet inventory: which devices exist, where they are, and their non-secret SIP settings.
  * Pure: `parseInventory(text, file)` turns a file's text into device specs or throws an
  * `InventoryError` listing every problem, each as `<file>:<line>: device <name>: <field>: <reason>`.
- * The file is full YAML (the `yaml` package; anchors and `<<` merge keys work, duplicate keys are
+ * The document's shape is an io-ts codec (`inventory-codec.ts`); the rules across devices (names,
+ * endpoints, environment variables) and the merge of defaults are here. The file is full YAML (the `yaml` package; anchors and `<<` merge keys work, duplicate keys are
  * errors). Account fields are checked with the resources' own rules (`basip.validateSipAccount`), so
- * a file that loads here passes the resources' `check` at preview. Format: examples/fleet/README.md, "Inventory format".
+ * a file that loads here passes the resources' `check` at preview. Format: docs/fleet.md, "Inventory format".
  */
 import * as fs from "fs";
 import * as basip from "pulumi-basip";
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
+import { describe, DOCUMENT_NOT_A_MAP, InventoryDocument, isName, Path } from "./inventory-codec";
 import { envName } from "./secrets";
 
 export type AccountName = "main" | "second";
@@ -38,20 +40,7 @@ export class InventoryError extends Error {
 
 type Value = unknown;
 type Obj = { [key: string]: Value };
-/** Where a value sits in the document: keys and list indexes from the root. */
-type Path = readonly (string | number)[];
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
-const withoutPassword = (keys: readonly string[]) => keys.filter((k) => k !== "password");
-const DEFAULT_KEYS = ["sip", "sip2", "device", "accounts"];
-const DEVICE_KEYS = ["name", "endpoint", "user", ...DEFAULT_KEYS];
-const BLOCKS: readonly [string, readonly string[]][] = [
-  ["sip", withoutPassword(basip.ACCOUNT_FIELDS.main)],
-  ["sip2", withoutPassword(basip.ACCOUNT_FIELDS.second)],
-  ["device", basip.DEVICE_CONNECTION_FIELDS],
-];
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const SECRET_KEY_RE = /pass(word)?$|passwd|secret/i;
+const isObj = basip.isObject as (v: unknown) => v is Obj;
 
 /** Deep merge of plain maps; lists and scalars of `over` replace. */
 function merge(base: Value, over: Value): Value {
@@ -61,18 +50,6 @@ function merge(base: Value, over: Value): Value {
     return out;
   }
   return over === undefined ? base : over;
-}
-
-/** Where a secret belongs instead (`owner` is `device <name>`, `site <name>` or `top level`). */
-function secretHint(path: string, owner: string): string {
-  const [kind, name] = owner.split(" ");
-  const account = /(^|\.)sip2\./.test(path) ? "sip2" : /(^|\.)sip\./.test(path) ? "sip" : undefined;
-  if (account === undefined) {
-    const key = kind === "site" ? `adminPassword:${name}` : "adminPassword";
-    return `set the admin password with: pulumi config set --secret ${key} <password>`;
-  }
-  const key = kind === "device" ? `${account}:${name}` : kind === "site" ? `${account}Site:${name}` : `${account}Site:<site>`;
-  return `set it with: pulumi config set --secret ${key} <password>`;
 }
 
 /** Line numbers of the parsed document: the line of the deepest key or item a path reaches. */
@@ -150,7 +127,7 @@ function syntaxProblem(e: YAMLError, file: string, text: string, lines: Lines, d
   const [top, site, devices, index, ...field] = path;
   if (top === "sites" && devices === "devices" && typeof index === "number") {
     const entry = (doc as { sites?: Record<string, { devices?: unknown[] }> } | null)?.sites?.[site as string]?.devices?.[index];
-    const name = isObj(entry) && typeof entry.name === "string" && NAME_RE.test(entry.name) ? `device ${entry.name}` : `site ${site}: devices[${index}]`;
+    const name = isObj(entry) && isName(entry.name) ? `device ${entry.name}` : `site ${site}: devices[${index}]`;
     return [`${file}:${line}`, name, ...(named && field.length > 0 ? [field.join(".")] : []), reason].join(": ");
   }
   return [`${file}:${line}`, ...(named && path.length > 0 ? [path.join(".")] : []), reason].join(": ");
@@ -188,39 +165,16 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
     if (!problems.includes(problem)) problems.push(problem);
   };
 
-  /** Unknown keys and password-like keys of a map. */
-  const checkKeys = (path: Path, where: string, obj: Obj, allowed: readonly string[], prefix: string) => {
-    for (const key of Object.keys(obj)) {
-      const field = `${prefix}${key}`;
-      if (SECRET_KEY_RE.test(key)) {
-        at([...path, key], where, field, `secrets must not be in the inventory file (it is not encrypted); ${secretHint(field, where)}`);
-      } else if (!allowed.includes(key)) {
-        at([...path, key], where, field, `unknown field; expected one of ${allowed.join(", ")}`);
-      }
+  if (!isObj(doc)) throw new InventoryError([`${file}: ${DOCUMENT_NOT_A_MAP}`]);
+  const shape = InventoryDocument.decode(doc);
+  if (shape._tag === "Left") {
+    for (const e of shape.left) {
+      const { path, where, field, reason } = describe(e, doc);
+      at(path, where, field, reason);
     }
-  };
-  /** The `sip`, `sip2` and `device` blocks of a map. */
-  const checkBlocks = (path: Path, where: string, obj: Obj, prefix = "") => {
-    for (const [block, keys] of BLOCKS) {
-      const v = obj[block];
-      if (v === undefined || v === null) continue;
-      if (!isObj(v)) at([...path, block], where, `${prefix}${block}`, `must be a map of fields, got ${JSON.stringify(v)}`);
-      else checkKeys([...path, block], where, v, keys, `${prefix}${block}.`);
-    }
-  };
-
-  if (!isObj(doc)) throw new InventoryError([`${file}: the file must be a map with a "sites" key (see the fleet README, "Inventory format")`]);
-  checkKeys([], "top level", doc, ["sites", "defaults"], "");
+  }
+  if (!isObj(doc.sites) || Object.keys(doc.sites).length === 0) throw new InventoryError(problems);
   const globalDefaults = isObj(doc.defaults) ? doc.defaults : {};
-  if (doc.defaults !== undefined && doc.defaults !== null && !isObj(doc.defaults)) at(["defaults"], "top level", "defaults", "must be a map");
-  if (isObj(doc.defaults)) {
-    checkKeys(["defaults"], "top level", doc.defaults, DEFAULT_KEYS, "defaults.");
-    checkBlocks(["defaults"], "top level", doc.defaults, "defaults.");
-  }
-  if (!isObj(doc.sites) || Object.keys(doc.sites).length === 0) {
-    at(["sites"], "top level", "sites", "is required: a map of site name to {defaults, devices}");
-    throw new InventoryError(problems);
-  }
 
   const specs: DeviceSpec[] = [];
   const seenNames = new Map<string, string>();
@@ -232,28 +186,16 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
     seenEnv.set(key, other ?? name);
     return other !== undefined && other !== name ? other : undefined;
   };
+  /** Device key (`basip.deviceKey`) -> the first entry with it, as a message names it. */
   const seenEndpoints = new Map<string, string>();
   for (const [site, siteValue] of Object.entries(doc.sites)) {
     const where = `site ${site}`;
     const sitePath = ["sites", site];
-    if (!NAME_RE.test(site)) at(sitePath, where, "name", "site names are 1 to 63 letters, digits, '.', '_' or '-'");
     const siteClash = envClash("site", site);
     if (siteClash) at(sitePath, where, "name", `reads the same environment variables as site ${siteClash} (BASIP_..._SITE_${envName(site)}); rename one`);
-    if (!isObj(siteValue)) {
-      at(sitePath, where, "devices", "is required: the site must be a map with a devices list");
-      continue;
-    }
-    checkKeys(sitePath, where, siteValue, ["defaults", "devices"], "");
-    let siteDefaults: Obj = {};
-    if (isObj(siteValue.defaults)) {
-      checkKeys([...sitePath, "defaults"], where, siteValue.defaults, DEFAULT_KEYS, "defaults.");
-      checkBlocks([...sitePath, "defaults"], where, siteValue.defaults, "defaults.");
-      siteDefaults = siteValue.defaults;
-    } else if (siteValue.defaults !== undefined && siteValue.defaults !== null) at([...sitePath, "defaults"], where, "defaults", "must be a map");
-    if (!Array.isArray(siteValue.devices)) {
-      at([...sitePath, "devices"], where, "devices", "is required: a list of devices");
-      continue;
-    }
+    // The codec has reported a site that is no map or has no devices list.
+    if (!isObj(siteValue) || !Array.isArray(siteValue.devices)) continue;
+    const siteDefaults: Obj = isObj(siteValue.defaults) ? siteValue.defaults : {};
     const defaults = merge(globalDefaults, siteDefaults) as Obj;
     /** Where an inherited value was written: the site's defaults, else the top-level ones. */
     const inherited = (key: string, sub: string): { path: Path; note: string } | undefined => {
@@ -264,25 +206,15 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
 
     siteValue.devices.forEach((entry: Value, index: number) => {
       const devPath = [...sitePath, "devices", index];
-      if (!isObj(entry)) {
-        at(devPath, where, `devices[${index}]`, `must be a map with name and endpoint, got ${JSON.stringify(entry)}`);
-        return;
-      }
+      // The codec has reported an entry that is no map or has no usable name.
+      if (!isObj(entry) || !isName(entry.name)) return;
       const name = entry.name;
-      if (typeof name !== "string" || !NAME_RE.test(name)) {
-        const got = name === undefined ? "is required" : `must be 1 to 63 letters, digits, '.', '_' or '-' (it names the resources and config keys), got ${JSON.stringify(name)}`;
-        at([...devPath, "name"], `${where}: devices[${index}]`, "name", got);
-        return;
-      }
       const dev = `device ${name}`;
-      const before = problems.length;
       const other = seenNames.get(name);
       if (other !== undefined) at([...devPath, "name"], dev, "name", `duplicate device name (also in site ${other}); resource names must be unique in a stack`);
       seenNames.set(name, site);
       const clash = envClash("device", name);
       if (clash) at([...devPath, "name"], dev, "name", `reads the same environment variables as device ${clash} (BASIP_..._DEVICE_${envName(name)}); rename one`);
-      checkKeys(devPath, dev, entry, DEVICE_KEYS, "");
-      checkBlocks(devPath, dev, entry);
 
       // accounts: a list of main/second, or one of "main", "second", "both"; default [main].
       const rawAccounts = entry.accounts ?? defaults.accounts ?? ["main"];
@@ -297,10 +229,10 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
 
       const endpoint = entry.endpoint;
       if (typeof endpoint === "string") {
-        const key = basip.normalizeEndpoint(endpoint).toLowerCase();
-        const clash = seenEndpoints.get(key);
-        if (clash !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${clash}; one device, one entry`);
-        seenEndpoints.set(key, name);
+        const key = basip.deviceKey(endpoint);
+        const first = seenEndpoints.get(key);
+        if (first !== undefined) at([...devPath, "endpoint"], dev, "endpoint", `same device as ${first}; one device, one entry`);
+        else seenEndpoints.set(key, `${name} (site ${site}, ${file}:${lines.of([...devPath, "endpoint"])})`);
       }
       const connection = (merge(defaults.device, entry.device) ?? {}) as ConnectionSpec;
       const numericUser = entry.user !== undefined && typeof entry.user !== "string";
@@ -333,9 +265,8 @@ export function parseInventory(text: string, file: string): DeviceSpec[] {
       };
       const main = wants("main") ? fieldsOf("sip", (a) => basip.validateSipAccount(a, { ignore: ["password"] })) : undefined;
       const second = wants("second") ? fieldsOf("sip2", (a) => basip.validateSecondSipAccount(a, { ignore: ["password"] })) : undefined;
-      if (problems.length === before) {
-        specs.push({ name, site, endpoint: endpoint as string, connection, ...(main ? { main } : {}), ...(second ? { second } : {}) });
-      }
+      // Pushed whatever the problems: any problem fails the whole file below.
+      specs.push({ name, site, endpoint: endpoint as string, connection, ...(main ? { main } : {}), ...(second ? { second } : {}) });
     });
   }
   if (problems.length > 0) throw new InventoryError(problems);

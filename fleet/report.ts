@@ -11,7 +11,7 @@
  * (`registration`) are reported apart, per device, never as drift.
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
-import { CHANGE_MARKERS } from "pulumi-basip";
+import { CHANGE_MARKERS, isObject, isSecretName } from "pulumi-basip";
 
 export type Command = "preview" | "up" | "refresh";
 /** Which engine run of a command an entry comes from (`up` runs a refresh, then an update). */
@@ -97,13 +97,11 @@ export interface SiteOutcome {
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_NAME = /pass(word)?|secret|passphrase|token/i;
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isSecretValue = (v: unknown) => v === "[secret]" || (isPlainObject(v) && SECRET_SIG in v);
+const isSecretValue = (v: unknown) => v === "[secret]" || (isObject(v) && SECRET_SIG in v);
 
 /** Dotted paths to leaf values (`stun.port`); secret envelopes and lists are leaves. */
 function flatten(value: unknown, prefix = "", out: Map<string, unknown> = new Map()): Map<string, unknown> {
-  if (isPlainObject(value) && !isSecretValue(value)) {
+  if (isObject(value) && !isSecretValue(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (prefix === "" && k === "__provider") continue; // the serialized provider: code, not settings
       flatten(v, prefix === "" ? k : `${prefix}.${k}`, out);
@@ -122,7 +120,7 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
     const o = a.get(field);
     const n = b.get(field);
     if (JSON.stringify(o) === JSON.stringify(n)) continue;
-    const named = !CHANGE_MARKERS.includes(field) && SECRET_NAME.test(field.split(".").pop() ?? field);
+    const named = !CHANGE_MARKERS.includes(field) && isSecretName(field);
     const secret = named || isSecretValue(o) || isSecretValue(n);
     changes.push(secret ? { field, secret: true } : { field, ...(o === undefined ? {} : { old: o }), ...(n === undefined ? {} : { new: n }) });
   }
@@ -231,7 +229,7 @@ function runErrors(events: readonly EngineEvent[]): string[] {
   return lines;
 }
 
-const isRegistration = (v: unknown): v is { status: string; lastAttempt?: string | null } => isPlainObject(v) && typeof v.status === "string";
+const isRegistration = (v: unknown): v is { status: string; lastAttempt?: string | null } => isObject(v) && typeof v.status === "string";
 
 /** Each main account's registration as the latest read of the runs reported it (a refresh, then a write). */
 function registrationsOf(runs: readonly (readonly EngineEvent[] | undefined)[]): RegistrationEntry[] {

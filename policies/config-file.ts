@@ -7,10 +7,9 @@
 import { ALL, packConfigProblems, RULES } from "./catalog";
 import { AnyRule } from "./model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { isObject } from "pulumi-basip";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Problems of one value against the schema subset the rules use (type, enum, bounds, items). */
 function valueProblems(value: unknown, schema: PolicyConfigJSONSchema): string[] {

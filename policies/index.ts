@@ -1,6 +1,6 @@
 /**
  * The basip policy pack (Pulumi CrossGuard) for stacks of SipAccount and SecondSipAccount resources.
- * Run it with `pulumi preview --policy-pack node_modules/pulumi-basip/policies`; see the README.
+ * Run it with `pulumi preview --policy-pack node_modules/pulumi-basip/policies`; see policies/README.md.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, packConfigProblems, RULES } from "./catalog";

@@ -2,17 +2,8 @@
  * Stack-level rules: facts that only show across resources (two resources fighting over one
  * device account, two panels registering as the same SIP user). Pure.
  */
-import { normalizeEndpoint } from "../provider/schema/device";
+import { deviceKey } from "pulumi-basip";
 import { Account, deviceOf, field, label, StackFinding, StackRule } from "./model";
-
-/** One device, however its endpoint is written: scheme and host lower-cased, default port dropped. */
-export function deviceKey(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return normalizeEndpoint(endpoint).toLowerCase();
-  }
-}
 
 /** Groups accounts by a key; keys that are `undefined` (unknown at preview, absent) are skipped. */
 function duplicates(accounts: readonly Account[], keyOf: (a: Account) => string | undefined): Account[][] {

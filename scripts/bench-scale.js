@@ -8,7 +8,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
-const { localEngineEnv } = require("./local-engine");
+const { localEngineEnv } = require("../tests/support/local-engine");
 const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, rssSampler, remoteEmulator, mb } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");

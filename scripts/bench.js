@@ -19,7 +19,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { parseArgs } = require("util");
-const { newLocalStack, pulumiBinDir } = require("./local-engine");
+const { newLocalStack, pulumiBinDir } = require("../tests/support/local-engine");
 const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, basipProgram, floorProgram, remoteEmulator, measure, stateBytes, baseline } = require("./bench-lib");
 const scale = require("./bench-scale");
 

@@ -11,7 +11,7 @@
  */
 const fs = require("fs");
 const path = require("path");
-const { localEngineEnv } = require("./local-engine");
+const { localEngineEnv } = require("../tests/support/local-engine");
 
 const ROOT = path.resolve(__dirname, "..");
 const STATE = path.join(ROOT, ".pulumi-state");

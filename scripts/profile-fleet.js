@@ -11,7 +11,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { localEngineEnv, pulumiBinDir } = require("./local-engine");
+const { localEngineEnv, pulumiBinDir } = require("../tests/support/local-engine");
 const { ADMIN, SIP, PASSPHRASE, remoteEmulator } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");

@@ -14,7 +14,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { newLocalStack, pulumiBinDir } = require("./local-engine");
+const { newLocalStack, pulumiBinDir } = require("../tests/support/local-engine");
 const { ADMIN, SIP, basipProgram, floorProgram, parents, remoteEmulator } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,12 +1,12 @@
 /**
- * Reads and writes of a SIP account in Pulumi's naming, as TaskEithers: failures stay values until
- * the lifecycle decides how to report them. A device's fault stays a `DeviceError`; anything else
- * thrown underneath is a bug of ours and becomes an `InternalError`, never a device fault.
+ * Reads and writes of a SIP account in Pulumi's naming. They throw, as the client does: the
+ * lifecycle's one step (`Operation.step`) catches at the Pulumi boundary and `classify`s, so a
+ * device's fault stays a `DeviceError` and anything else thrown underneath is a bug of ours, an
+ * `InternalError`, never a device fault.
  * `secrets` are the operation's SIP passwords, scrubbed from any message built from device text.
  * An account's fields may live on more than one endpoint (the account object, the SIP enable
  * switch); each endpoint is read and written on its own.
  */
-import * as TE from "fp-ts/TaskEither";
 import { AccountEndpoint, AccountSchema } from "../schema/accounts";
 import { fromWire, toWire } from "../schema/mapping";
 import { tableFields } from "../schema/project";
@@ -16,13 +16,14 @@ import { DeviceError, InternalError, isDeviceError } from "./errors";
 /** What a read or write of an account can fail with. */
 export type AccountFailure = DeviceError | InternalError;
 
-export const classify = (e: unknown): AccountFailure => (isDeviceError(e) ? e : new InternalError(e));
+/** What a throw under a device call means: a device's fault as it is, anything else a bug of ours. */
+export const classify = (e: unknown): AccountFailure => (isDeviceError(e) || e instanceof InternalError ? e : new InternalError(e));
 
 type Props = Record<string, unknown>;
 
 /** GET one endpoint of the account; an account object's `password` is the device's placeholder, never the real one. */
-export function readEndpoint(client: DeviceClient, endpoint: AccountEndpoint, path: string, secrets: readonly string[] = []): TE.TaskEither<AccountFailure, Props> {
-  return TE.tryCatch(async () => fromWire((await client.get(`read ${endpoint.title}`, path, endpoint.wire, secrets)) as Props), classify);
+export async function readEndpoint(client: DeviceClient, endpoint: AccountEndpoint, path: string, secrets: readonly string[] = []): Promise<Props> {
+  return fromWire((await client.get(`read ${endpoint.title}`, path, endpoint.wire, secrets)) as Props);
 }
 
 /**
@@ -37,17 +38,7 @@ export function writeEndpoint(
   path: string,
   settings: Props,
   secrets: readonly string[] = [],
-): TE.TaskEither<AccountFailure, void> {
+): Promise<void> {
   const here = Object.fromEntries(Object.entries(tableFields(schema, settings)).filter(([k]) => endpoint.fields.includes(k)));
-  return TE.tryCatch(() => client.post(`write ${endpoint.title}`, path, toWire(here), secrets), classify);
-}
-
-/** GET the account object; the answer's `password` is the device's placeholder, never the real one. */
-export function readAccount(client: DeviceClient, schema: AccountSchema, path: string, secrets: readonly string[] = []): TE.TaskEither<AccountFailure, Props> {
-  return readEndpoint(client, schema.endpoints[0], path, secrets);
-}
-
-/** POST the whole account object. */
-export function writeAccount(client: DeviceClient, schema: AccountSchema, path: string, settings: Props, secrets: readonly string[] = []): TE.TaskEither<AccountFailure, void> {
-  return writeEndpoint(client, schema, schema.endpoints[0], path, settings, secrets);
+  return client.post(`write ${endpoint.title}`, path, toWire(here), secrets);
 }

@@ -19,7 +19,7 @@ import { WEB_PASS } from "../schema/rules";
 import { jsonDepth, MAX_ANSWER_BYTES, MAX_JSON_DEPTH, readBounded, TooLarge } from "./body";
 import { DeviceError, DeviceErrorInit } from "./errors";
 import { Gate, gateFor, MAX_IN_FLIGHT_PER_DEVICE } from "./gate";
-import { redactUrl } from "./redact";
+import { redactQuerySecrets } from "./redact";
 import { PIN_MISMATCH } from "./tls";
 import { deviceText, Scrub, scrubber } from "./scrub";
 import { agentFor } from "./tls";
@@ -205,7 +205,7 @@ export class DeviceClient {
       param: clean(init.fault.param),
       paramMessage: clean(init.fault.paramMessage),
     };
-    const cause = init.cause === undefined ? undefined : sanitisedCause(init.cause, (s) => scrub(redactUrl(s)));
+    const cause = init.cause === undefined ? undefined : sanitisedCause(init.cause, (s) => scrub(redactQuerySecrets(s)));
     return new DeviceError({ ...init, device: this.endpoint, operation: call.operation, method: call.method, path: call.path, fault, detail: clean(init.detail, 600), cause });
   }
 
@@ -277,7 +277,7 @@ export class DeviceClient {
       if (res.status >= 300 && res.status < 400) {
         res.body?.resume?.();
         const location = res.headers.get("location");
-        const where = location === null ? "no Location" : `Location ${redactUrl(location)}`;
+        const where = location === null ? "no Location" : `Location ${redactQuerySecrets(location)}`;
         throw fail({ kind: "http", status: res.status, fault: { message: `redirect refused (${where}); redirects are not followed, they would carry credentials elsewhere` } });
       }
       const length = Number(res.headers.get("content-length") ?? "0");

@@ -1,12 +1,12 @@
 /**
- * The errors of this package. `DeviceError`: everything that can go wrong talking to a device.
- * `InternalError`: a fault in our own code, never passed off as a device's. `ResourceError`: what a
- * resource operation throws to Pulumi, keeping the kind, status, device parameter and cause of what
- * went wrong underneath. Messages name the device, the operation and the request, and carry the
- * device's own words; they never contain a password or token.
+ * The client's errors. `DeviceError`: everything that can go wrong talking to a device.
+ * `InternalError`: a fault in our own code, never passed off as a device's. (What a resource
+ * operation throws to Pulumi is `ResourceError`, in `resources/resource-errors.ts`.) Messages name
+ * the device, the operation and the request, and carry the device's own words; they never contain a
+ * password or token.
  */
 import { DeviceFault } from "../schema/envelopes";
-import { redactUrl } from "./redact";
+import { redactQuerySecrets } from "./redact";
 
 /** Why a device call failed. */
 export type DeviceErrorKind =
@@ -21,18 +21,15 @@ export type DeviceErrorKind =
   /** Refused by the client before sending, e.g. the `WebPass` placeholder as a password. */
   | "refused";
 
-export interface DeviceErrorInit {
-  readonly kind: DeviceErrorKind;
-  readonly device: string;
-  readonly operation: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly status?: number;
+/** What a `DeviceError` is built from: its own facts, and what its message and device fields are made of. */
+export type DeviceErrorInit = Pick<DeviceError, "kind" | "device" | "operation" | "method" | "path" | "status"> & {
+  /** The device's error envelope, when it sent one. */
   readonly fault?: DeviceFault;
+  /** Why, for a failure without an HTTP answer (timeout, network, protocol, refused). */
   readonly detail?: string;
   readonly attempts?: number;
   readonly cause?: unknown;
-}
+};
 
 export class DeviceError extends Error {
   readonly kind: DeviceErrorKind;
@@ -53,9 +50,9 @@ export class DeviceError extends Error {
   readonly attempts: number;
 
   constructor(init: DeviceErrorInit) {
-    const path = init.path === undefined ? undefined : redactUrl(init.path);
+    const path = init.path === undefined ? undefined : redactQuerySecrets(init.path);
     // Redact the whole text: a network library's message may repeat the login URL with its hash.
-    super(redactUrl(DeviceError.describe({ ...init, path })), init.cause === undefined ? undefined : { cause: init.cause });
+    super(redactQuerySecrets(DeviceError.describe({ ...init, path })), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "DeviceError";
     this.kind = init.kind;
     this.device = init.device;
@@ -100,81 +97,7 @@ export function isDeviceError(e: unknown): e is DeviceError {
 export class InternalError extends Error {
   constructor(cause: unknown) {
     const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`internal error in pulumi-basip, not a device fault (please report it): ${redactUrl(what)}`, { cause });
+    super(`internal error in pulumi-basip, not a device fault (please report it): ${redactQuerySecrets(what)}`, { cause });
     this.name = "InternalError";
-  }
-}
-
-/** Why a resource operation failed: a device fault's kind, or one of ours. */
-export type ResourceErrorKind =
-  | DeviceErrorKind
-  /** The resource's own inputs or state cannot reach a device (no endpoint, no admin password). */
-  | "config"
-  /** The device accepted a write but its read-back shows fields it did not apply. */
-  | "unapplied"
-  /** The settings were written but the account did not register (see `waitForRegistration`). */
-  | "registration"
-  /** A bug in this package (see `InternalError`). */
-  | "internal";
-
-export interface ResourceErrorInit {
-  readonly kind: ResourceErrorKind;
-  /** The step and account, e.g. `create (adopt) SIP account`. */
-  readonly operation: string;
-  readonly device?: string;
-  readonly status?: number;
-  /** Device error code, when it sent one. */
-  readonly code?: string;
-  /** The parameter as the device named it (`registration_interval`). */
-  readonly param?: string;
-  /** The same parameter as the resource's argument (`registrationInterval`). */
-  readonly field?: string;
-  readonly cause?: unknown;
-}
-
-/** What a resource operation reports to Pulumi: one line for people, the facts for programs. */
-export class ResourceError extends Error {
-  readonly kind: ResourceErrorKind;
-  readonly operation: string;
-  readonly device?: string;
-  readonly status?: number;
-  readonly code?: string;
-  readonly param?: string;
-  readonly field?: string;
-
-  constructor(message: string, init: ResourceErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = "ResourceError";
-    this.kind = init.kind;
-    this.operation = init.operation;
-    this.device = init.device;
-    this.status = init.status;
-    this.code = init.code;
-    this.param = init.param;
-    this.field = init.field;
-  }
-}
-
-/**
- * A step that changed the device and then failed (e.g. written, but not registered). Pulumi's
- * dynamic-provider host turns an error carrying `id` and `properties` into a partial failure: the
- * step fails, and `properties` become the resource's state, so state says what the device now holds.
- * `properties` holds the applied secrets, so it is kept off enumeration (logging the error never
- * prints them).
- */
-export class PartialFailure extends ResourceError {
-  declare readonly properties: Record<string, unknown>;
-  /** What the engine prints for a partial failure (it shows `reasons`, not the message). */
-  readonly reasons: readonly string[];
-
-  constructor(
-    message: string,
-    init: ResourceErrorInit,
-    readonly id: string,
-    properties: Record<string, unknown>,
-  ) {
-    super(message, init);
-    this.reasons = [message];
-    Object.defineProperty(this, "properties", { value: properties, enumerable: false });
   }
 }

@@ -4,7 +4,8 @@
  * device text that goes into a message is passed through a scrubber that knows the secret values of
  * the operation, then cleaned of control characters and capped.
  */
-import { REDACTED } from "./redact";
+import { REDACTED } from "../schema/redaction";
+import { CONTROL_CHARS } from "../schema/rules";
 
 /** Longest device text kept in a message; longer text is cut with an ellipsis. */
 export const MAX_DEVICE_TEXT = 200;
@@ -38,7 +39,6 @@ export function scrubber(secrets: Iterable<string | undefined>): Scrub {
 
 /** Device text made safe to print: control characters (a forged CR/LF line) become spaces, length capped. */
 export function deviceText(text: string, max = MAX_DEVICE_TEXT): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+  const flat = text.replace(new RegExp(CONTROL_CHARS.source, "g"), " ");
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }

@@ -3,7 +3,6 @@
  * (`guards.ts` claims accounts as resources are declared) and the provider (`check` turns the
  * problem, carried in an input, into a failure).
  */
-import { normalizeEndpoint } from "../schema/device";
 
 /**
  * The provider input that carries a duplicate's problem to `check` (see `duplicateFailure`). Absent
@@ -25,18 +24,6 @@ export function claim(claims: Claims, id: string, label: string): string | undef
     `${label} and ${holder} both manage ${id}: one device account must be managed by exactly one resource, ` +
     `otherwise each up overwrites the other's values. Remove one of them, or point it at another device's endpoint`
   );
-}
-
-/**
- * One key per device however its endpoint is spelled: `HTTP://Panel:80/` and `http://panel` are one
- * device. A value that is no URL is left to `check` to refuse; it keys as written.
- */
-export function deviceKey(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return normalizeEndpoint(endpoint);
-  }
 }
 
 /** `check`'s failure for a resource whose inputs carry a duplicate's problem. */

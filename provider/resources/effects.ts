@@ -3,24 +3,24 @@
  * (refresh), as sequences of device steps. Loaded only when a step talks to a device, so a preview
  * (check and diff) never loads the HTTP client.
  */
-import * as E from "fp-ts/Either";
-import * as TE from "fp-ts/TaskEither";
 import { pipe } from "fp-ts/function";
-import { AccountFailure, readEndpoint, writeEndpoint } from "../client/accounts";
+import * as E from "fp-ts/Either";
+import { AccountFailure, classify, readEndpoint, writeEndpoint } from "../client/accounts";
 import { DeviceClient } from "../client/client";
-import { DeviceError, InternalError, isDeviceError, PartialFailure, ResourceError } from "../client/errors";
+import { DeviceError, InternalError, isDeviceError } from "../client/errors";
+import { PartialFailure, ResourceError } from "./resource-errors";
 import { deviceInfoOf } from "../client/info";
-import { readRegistration } from "../client/registration";
+import { readRegistration } from "../client/sip-status";
 import { scrubber } from "../client/scrub";
 import { clientFor } from "../client/sessions";
 import { AccountEndpoint, AccountSchema, EndpointName } from "../schema/accounts";
 import { DeviceConnection } from "../schema/device";
 import { argOfWire } from "../schema/mapping";
 import { describeDevice, DeviceInfo } from "../schema/info";
-import { waitOf } from "../schema/registration";
+import { waitOf } from "../schema/registration-codecs";
 import { accountFields } from "../schema/validate";
 import { changedFields, connectionOf, endpointOf, FallbackCredentials, idOf, registrationPending, unapplied } from "./lifecycle";
-import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration";
+import { awaitRegistration, RegistrationProblem, reportRegistration } from "./registration-wait";
 
 type Props = Record<string, unknown>;
 
@@ -111,7 +111,7 @@ class Operation {
     const { title, kind, pathOption } = this.schema;
     const what =
       kind === "second"
-        ? `BAS-IP does not publish the second account's path: find the one your firmware serves (see README, The second account's path) and set device.${pathOption}`
+        ? `BAS-IP does not publish the second account's path: find the one your firmware serves (see docs/reference/second-sip-account.md, The account's path) and set device.${pathOption}`
         : `if your firmware serves it elsewhere, set device.${pathOption}`;
     return `BAS-IP device ${e.device} has no ${title} at ${e.path} (${e.method} answered HTTP 404); ${what}`;
   }
@@ -127,11 +127,9 @@ class Operation {
     return new PartialFailure(`${this.name}: ${problem.message}`, { kind, operation: this.name, device, cause: problem.cause }, id, state);
   }
 
-  /** Awaits one device step; its failure is thrown, prefixed by `note`. */
-  async step<A>(task: TE.TaskEither<AccountFailure, A>, note?: string): Promise<A> {
-    const result = await task();
-    if (E.isLeft(result)) throw this.failure(result.left, note, await this.info);
-    return result.right;
+  /** Awaits one device step; its failure is thrown as the resource's, prefixed by `note`. */
+  step<A>(pending: Promise<A>, note?: string): Promise<A> {
+    return pending.catch(async (e: unknown) => Promise.reject(this.failure(classify(e), note, await this.info)));
   }
 
   /** Runs the operation; whatever else escapes it is a bug of ours, reported as one. */

@@ -2,20 +2,21 @@
  * Checks the resource classes make in the program, before the engine sees a resource: resource
  * options these resources cannot honour (thrown as a `pulumi.ResourceError`, which the engine prints
  * as one line), and one device account declared twice in one run (failed by `check`, see
- * `claimAccount`). Two stacks on one account cannot be seen from here: see README, One resource per
+ * `claimAccount`). Two stacks on one account cannot be seen from here: see docs/reference/lifecycle.md, One resource per
  * device account.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountSchema } from "../schema/accounts";
 import { accountInputs, type DeviceArgs } from "./device-args";
-import { claim, Claims, deviceKey, DUPLICATE_INPUT } from "./duplicates";
+import { deviceKey } from "../schema/device";
+import { claim, Claims, DUPLICATE_INPUT } from "./duplicates";
 
 /** `SipAccount "lobby"`: how messages name a resource. */
 export const labelOf = (className: string, name: string): string => `${className} "${name}"`;
 
 /**
  * Refuses `import` and `id`: the dynamic-provider host cannot read a resource from an id alone, and
- * there is no need to, since create adopts the account the device already has (README, Import).
+ * there is no need to, since create adopts the account the device already has (docs/reference/lifecycle.md, Import).
  */
 export function refuseImport(label: string, opts: pulumi.CustomResourceOptions | undefined): void {
   const option = opts?.import !== undefined ? "import" : opts?.id !== undefined ? "id" : undefined;
@@ -23,7 +24,7 @@ export function refuseImport(label: string, opts: pulumi.CustomResourceOptions |
   throw new pulumi.ResourceError(
     `${label}: the ${option} resource option is not supported: dynamic resources cannot be imported or read by id, ` +
       `and need not be: creating the resource adopts the account the device already has. ` +
-      `Remove the ${option} option, declare the values you want, and run pulumi up (see README, Import)`,
+      `Remove the ${option} option, declare the values you want, and run pulumi up (see docs/reference/lifecycle.md, Import)`,
     undefined,
   );
 }

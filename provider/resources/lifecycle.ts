@@ -7,7 +7,7 @@
  * the computed outputs (`registration`). Only the fields the user sets are managed; a write sends
  * each endpoint the managed fields live on whole, taking its unmanaged fields from the device.
  * The device steps (create, update, read) are in `effects.ts`, loaded on the first of them, so a
- * preview never loads the HTTP client; registration reporting and waiting are in `registration.ts`.
+ * preview never loads the HTTP client; registration reporting and waiting are in `registration-wait.ts`.
  */
 import { isDeepStrictEqual } from "util";
 import * as E from "fp-ts/Either";
@@ -17,7 +17,7 @@ import type { AccountSchema } from "../schema/accounts";
 import { DEVICE_DEFAULTS, DeviceConnection, normalizeEndpoint } from "../schema/device";
 import { markerKeys, withMarkers } from "../schema/markers";
 import { FieldFailure } from "../schema/report";
-import { Registration, waitOf } from "../schema/registration";
+import { Registration, waitOf } from "../schema/registration-codecs";
 import { accountFields, UNKNOWN, validateAccountInputs } from "../schema/validate";
 
 type Props = Record<string, unknown>;
@@ -135,7 +135,7 @@ export function unapplied(schema: AccountSchema, desired: Props, onDevice: Props
 export function connectionOf(props: Props, fallback: FallbackCredentials): E.Either<string, ClientOptions> {
   const device = props.device as DeviceConnection | undefined;
   if (device === undefined || typeof device.endpoint !== "string") {
-    return E.left("the resource has no device endpoint in its state; dynamic resources cannot be imported (see README, Import)");
+    return E.left("the resource has no device endpoint in its state; dynamic resources cannot be imported (see docs/reference/lifecycle.md, Import)");
   }
   const password = (props.devicePassword as string | undefined) ?? fallback.password;
   if (password === undefined) {

@@ -7,12 +7,11 @@
  */
 import { isDeepStrictEqual } from "util";
 import { AccountSchema } from "../schema/accounts";
+import { isObject } from "../schema/plain";
 import { accountFields } from "../schema/validate";
 import { changedFields, DiffResult, registrationPending } from "./lifecycle";
 
 type Props = Record<string, unknown>;
-
-const isObject = (u: unknown): u is Props => typeof u === "object" && u !== null && !Array.isArray(u);
 
 /** The connection settings that differ, as `device.timeoutMs`; `devicePassword` for the admin password. */
 function connectionChanges(olds: Props, news: Props): string[] {

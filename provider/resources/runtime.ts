@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ACCOUNTS, AccountKind } from "../schema/accounts";
-import { ResourceError } from "../client/errors";
+import { ResourceError } from "./resource-errors";
 import { DUPLICATE_INPUT, duplicateFailure } from "./duplicates";
 import { quietly } from "./host-console";
 import * as lifecycle from "./lifecycle";
@@ -68,7 +68,7 @@ export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider 
       if (!recordWrite(id)) throw duplicateWrite("update", schema.title, id);
       return lifecycle.update(schema, olds, news, fallback());
     },
-    // A device account cannot be removed: forget it. The device keeps its settings (see README, Delete).
+    // A device account cannot be removed: forget it. The device keeps its settings (see docs/reference/lifecycle.md, Delete).
     delete: (id: string) =>
       quietly(async () => {
         const line = wasWritten(id)

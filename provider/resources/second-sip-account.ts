@@ -6,10 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secondSipAccountProvider } from "./dynamic";
 import { SECOND_SIP_ACCOUNT, SecondSipAccountSettings } from "../schema/accounts";
-import type { DeviceInfo } from "../schema/info";
-import { guardedInputs } from "./guards";
-import { warnPlainHttp } from "./warnings";
-import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
+import { AccountResource } from "./account-resource";
+import { DeviceArgs, expectTrue, MatchesSchema } from "./device-args";
 
 /** Arguments of a {@link SecondSipAccount}. Rules are checked at preview, before any device request. */
 export interface SecondSipAccountArgs {
@@ -37,33 +35,12 @@ export interface SecondSipAccountArgs {
  * The second SIP account of a BAS-IP Android panel. Creating it adopts the device's account;
  * destroying it only removes it from the stack, and the device keeps its settings.
  */
-export class SecondSipAccount extends pulumi.dynamic.Resource {
-  /** Connection settings (without the admin password). */
-  declare readonly device: pulumi.Output<DeviceConnectionOutput>;
-  /** Admin password, secret; absent when it comes from stack config or the environment. */
-  declare readonly devicePassword: pulumi.Output<string | undefined>;
-  /** What the device says about itself (`GET /api/info`, no login), read on create and refresh; empty when it does not say. */
-  declare readonly deviceInfo: pulumi.Output<DeviceInfo | undefined>;
-  declare readonly proxy: pulumi.Output<string>;
-  declare readonly realm: pulumi.Output<string>;
-  declare readonly user: pulumi.Output<string>;
-  /** The last applied SIP password (secret). */
-  declare readonly password: pulumi.Output<string>;
-  declare readonly transport: pulumi.Output<"udp" | "tcp" | "tls" | undefined>;
+export class SecondSipAccount extends AccountResource {
   declare readonly userId: pulumi.Output<string | undefined>;
-  declare readonly registrationInterval: pulumi.Output<number | undefined>;
   declare readonly outbound: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SecondSipAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      secondSipAccountProvider,
-      name,
-      guardedInputs("SecondSipAccount", name, SECOND_SIP_ACCOUNT, args, opts),
-      withSecretOutputs(SECOND_SIP_ACCOUNT, opts),
-      "basip",
-      "SecondSipAccount",
-    );
-    warnPlainHttp(args.device);
+    super(secondSipAccountProvider, "SecondSipAccount", SECOND_SIP_ACCOUNT, name, args, opts);
   }
 }
 

@@ -6,11 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sipAccountProvider } from "./dynamic";
 import { SIP_ACCOUNT, SipAccountOptions, SipAccountSettings } from "../schema/accounts";
-import type { DeviceInfo } from "../schema/info";
-import type { Registration } from "../schema/registration";
-import { guardedInputs } from "./guards";
-import { warnPlainHttp } from "./warnings";
-import { DeviceArgs, DeviceConnectionOutput, expectTrue, MatchesSchema, withSecretOutputs } from "./device-args";
+import type { Registration } from "../schema/registration-codecs";
+import { AccountResource } from "./account-resource";
+import { DeviceArgs, expectTrue, MatchesSchema } from "./device-args";
 
 /** Arguments of a {@link SipAccount}. Rules are checked at preview, before any device request. */
 export interface SipAccountArgs {
@@ -20,10 +18,10 @@ export interface SipAccountArgs {
   proxy: pulumi.Input<string>;
   /** SIP server (realm): IPv4 address or DNS name with optional `:port`. */
   realm: pulumi.Input<string>;
-  /** SIP user (number): 1 to 31 characters (letters, digits, space and ~`!@#$%^&*()_-+={[}]|"<,>.?/;). */
+  /** SIP user (number): 1 to 31 characters, none of them a control character (the main account has no character set). */
   user: pulumi.Input<string>;
   /**
-   * SIP password: 1 to 31 characters from the same set; never `"WebPass"` (the device's placeholder).
+   * SIP password: 1 to 31 characters, none of them a control character; never `"WebPass"` (the device's placeholder).
    * Always a secret. The device never returns it, so it is compared with the last applied value only.
    */
   password: pulumi.Input<string>;
@@ -44,7 +42,7 @@ export interface SipAccountArgs {
    * Seconds `up` waits after writing the account until the device reports it registered, 0 to 600.
    * The step fails on a registration `ERROR`, on a timeout, or on a device that cannot report its
    * status; the state then records what was written, and the next `up` applies and waits again
-   * (see README, Registration). 0 (or unset) writes and only reports `registration`.
+   * (see docs/guides/registration.md). 0 (or unset) writes and only reports `registration`.
    */
   waitForRegistration?: pulumi.Input<number>;
 }
@@ -60,22 +58,9 @@ export interface SipAccountArgs {
  *   password: cfg.requireSecret("sip1001"), stun: { ip: "stun.example.com", port: 3478 },
  * });
  */
-export class SipAccount extends pulumi.dynamic.Resource {
-  /** Connection settings (without the admin password). */
-  declare readonly device: pulumi.Output<DeviceConnectionOutput>;
-  /** Admin password, secret; absent when it comes from stack config or the environment. */
-  declare readonly devicePassword: pulumi.Output<string | undefined>;
-  /** What the device says about itself (`GET /api/info`, no login), read on create and refresh; empty when it does not say. */
-  declare readonly deviceInfo: pulumi.Output<DeviceInfo | undefined>;
-  declare readonly proxy: pulumi.Output<string>;
-  declare readonly realm: pulumi.Output<string>;
-  declare readonly user: pulumi.Output<string>;
-  /** The last applied SIP password (secret). */
-  declare readonly password: pulumi.Output<string>;
+export class SipAccount extends AccountResource {
   declare readonly stun: pulumi.Output<{ ip: string; port: number }>;
-  declare readonly registrationInterval: pulumi.Output<number | undefined>;
   declare readonly h264: pulumi.Output<number>;
-  declare readonly transport: pulumi.Output<"udp" | "tcp" | "tls" | undefined>;
   declare readonly enabled: pulumi.Output<boolean | undefined>;
   declare readonly waitForRegistration: pulumi.Output<number | undefined>;
   /**
@@ -87,15 +72,7 @@ export class SipAccount extends pulumi.dynamic.Resource {
   declare readonly registration: pulumi.Output<Registration>;
 
   constructor(name: string, args: SipAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      sipAccountProvider,
-      name,
-      guardedInputs("SipAccount", name, SIP_ACCOUNT, args, opts),
-      withSecretOutputs(SIP_ACCOUNT, opts),
-      "basip",
-      "SipAccount",
-    );
-    warnPlainHttp(args.device);
+    super(sipAccountProvider, "SipAccount", SIP_ACCOUNT, name, args, opts);
   }
 }
 

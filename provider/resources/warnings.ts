@@ -1,10 +1,10 @@
 /**
  * Program-side warnings, shown by `pulumi preview` and `pulumi up` alike. Plain HTTP: the login
  * sends the MD5 of the admin password in the URL, which anyone on the path can replay, so every
- * `http://` endpoint is named once per run.
+ * `http://` device is named once per run.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { normalizeEndpoint } from "../schema/device";
+import { deviceKey, normalizeEndpoint } from "../schema/device";
 import type { DeviceArgs } from "./device-args";
 
 // Per run: an Automation API process runs many programs, and each run must warn again. The run's
@@ -27,7 +27,7 @@ export function plainHttpWarning(endpoint: string): string {
   return (
     `device ${endpoint} is reached over plain HTTP: the login sends the MD5 of the admin password in the URL, ` +
     "and anyone on the network path can replay it. Switch the panel to HTTPS and use an https:// endpoint " +
-    "with device.tlsFingerprint (see README, Moving to HTTPS)."
+    "with device.tlsFingerprint (see docs/guides/https-and-pinning.md)."
   );
 }
 
@@ -43,9 +43,9 @@ export function warnPlainHttp(device: pulumi.Input<DeviceArgs>): void {
     .apply((d) => d?.endpoint)
     .apply((endpoint) => {
       if (typeof endpoint !== "string" || !endpoint.toLowerCase().startsWith("http:")) return;
-      const key = normalizeEndpoint(endpoint);
+      const key = deviceKey(endpoint);
       if (warned.has(key)) return;
       warned.add(key);
-      void pulumi.log.warn(plainHttpWarning(key));
+      void pulumi.log.warn(plainHttpWarning(normalizeEndpoint(endpoint)));
     });
 }

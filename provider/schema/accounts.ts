@@ -27,7 +27,7 @@ import {
   Transport,
 } from "./rules";
 import { DeviceInteger, DeviceNumber, DeviceStun, DeviceText } from "./device-values";
-import { WaitForRegistration } from "./registration";
+import { WaitForRegistration } from "./registration-codecs";
 
 /**
  * The device endpoints an account's fields live on: `settings` is the account object (its path is a
@@ -35,7 +35,7 @@ import { WaitForRegistration } from "./registration";
  */
 export type EndpointName = "settings" | "sipEnable";
 
-/** Path of the SIP enable switch (shared/reference/basip-api.md §4); not part of the settings object. */
+/** Path of the SIP enable switch (`GET`/`POST`, body `{"sip_enable": bool}`); not part of the settings object. */
 export const SIP_ENABLE_PATH = "/api/v1/device/sip/enable";
 
 /** One field of an account. */
@@ -110,16 +110,24 @@ function wireCodec<F extends Fields, P extends EndpointName = "settings">(name: 
   return t.exact(t.type(Object.fromEntries(here.map((f) => [f.wire, f.onDevice]))), name) as unknown as t.Type<WireOf<F, P>, WireOf<F, P>, unknown>;
 }
 
-// ---- Main account: "Set device SIP settings" (shared/spec/000_671fca9b36b1bfba.txt) ----------------
+/**
+ * The fields both accounts have: the same device keys and device answer types; only the rules of
+ * proxy, user and password differ between the accounts.
+ */
+const sipIdentity = <P extends t.Mixed, U extends t.Mixed, W extends t.Mixed>(proxy: P, user: U, password: W) => ({
+  proxy: required(proxy, "proxy", DeviceText),
+  realm: required(HostPort, "realm", DeviceText),
+  user: required(user, "user", DeviceText),
+  password: required(password, "password", DeviceText, { secret: true }),
+});
+
+// ---- Main account: BAS-IP API "Set device SIP settings" ------------------------------------------
 // Device JSON, GET /api/v1/device/sip/settings:
 // {"proxy":"sip:sip.bas-ip.com","realm":"sip.bas-ip.com","user":"101","password":"WebPass",
 //  "stun":{"ip":"stun.l.google.com","port":19302},"registration_interval":50,"h264":102,"transport":"udp"}
 
 export const SIP_ACCOUNT_FIELDS = {
-  proxy: required(MainProxy, "proxy", DeviceText),
-  realm: required(HostPort, "realm", DeviceText),
-  user: required(MainUser, "user", DeviceText),
-  password: required(MainPassword, "password", DeviceText, { secret: true }),
+  ...sipIdentity(MainProxy, MainUser, MainPassword),
   stun: required(Stun, "stun", DeviceStun),
   registrationInterval: optional(MainRegistrationInterval, "registration_interval", DeviceNumber),
   h264: optional(H264, "h264", DeviceInteger, { default: H264_DEFAULT }),
@@ -144,15 +152,12 @@ export type SipAccountWire = WireOf<typeof SIP_ACCOUNT_FIELDS>;
 export const SipEnableWire = wireCodec("SipEnableWire", SIP_ACCOUNT_FIELDS, "sipEnable");
 export type SipEnableWire = WireOf<typeof SIP_ACCOUNT_FIELDS, "sipEnable">;
 
-// ---- Second account: "Get second account SIP settings" (shared/spec/002_dc463964ba4d5e47.txt) -----
+// ---- Second account: BAS-IP API "Get second account SIP settings" --------------------------------
 // Device JSON: {"proxy":"sip:sip.bas-ip.com","realm":"sip.bas-ip.com","user":"101","password":"WebPass",
 //  "transport":"udp","user_id":"user126","registration_interval":30,"outbound":"sip.bas-ip.com"}
 
 export const SECOND_SIP_ACCOUNT_FIELDS = {
-  proxy: required(SipUriProxy, "proxy", DeviceText),
-  realm: required(HostPort, "realm", DeviceText),
-  user: required(SipUser, "user", DeviceText),
-  password: required(SecondPassword, "password", DeviceText, { secret: true }),
+  ...sipIdentity(SipUriProxy, SipUser, SecondPassword),
   transport: optional(Transport, "transport", DeviceText),
   userId: optional(SipUserId, "user_id", DeviceText),
   registrationInterval: optional(RegistrationInterval, "registration_interval", DeviceInteger),
@@ -225,7 +230,7 @@ export interface AccountSchema {
   readonly options: Readonly<Record<string, t.Mixed>>;
   /** Outputs the provider computes, never inputs (`registration`). */
   readonly outputs: readonly string[];
-  /** Whether the device's SIP registration status describes this account (see README, Registration). */
+  /** Whether the device's SIP registration status describes this account (see docs/guides/registration.md). */
   readonly registration: boolean;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import { TlsFingerprint } from "./fingerprint";
-import { integerIn, rule } from "./rules";
+import { hasControl, integerIn, rule } from "./rules";
 
 // Scheme, then a host (name, IPv4 or [IPv6]) and an optional port: nothing the URL parser would
 // rewrite or move (upper-case scheme, `?`, `#`, a backslash, `%`, spaces, control characters) gets through,
@@ -22,9 +22,6 @@ const isEndpoint = (s: string) => {
 
 /** `http://host[:port]` or `https://host[:port]`, no credentials, path, query or fragment. */
 export const Endpoint = rule("Endpoint", t.string, isEndpoint, "must be an http:// or https:// URL without credentials, path, query or fragment (host and optional port only)");
-
-// eslint-disable-next-line no-control-regex
-const hasControl = (s: string) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
 
 /** Largest PEM bundle accepted as `caCertificate`. */
 export const MAX_CA_CERTIFICATE = 64 * 1024;
@@ -74,7 +71,7 @@ export function connectionProblems(device: Partial<DeviceConnection>): [string, 
 
 /**
  * The one source of the connection defaults. `DeviceArgs` and `ClientOptions` state them in TSDoc
- * (editors show TSDoc, not constants) and README's argument table repeats them; a unit test
+ * (editors show TSDoc, not constants) and docs/reference/device.md repeats them; a unit test
  * (`tests/unit/facts.test.ts`) holds all three to this table.
  */
 export const DEVICE_DEFAULTS = {
@@ -86,7 +83,7 @@ export const DEVICE_DEFAULTS = {
   retryDelayMs: 250,
   mainAccountPath: "/api/v1/device/sip/settings",
   /**
-   * Unpublished on the vendor portal (shared/reference/basip-api.md §5.0). We extend the first
+   * Unpublished: the vendor portal's second-account pages omit the method and path. We extend the first
    * account's path, which is how the portal's page titles pair them ("first/second account SIP
    * settings"); users confirm it on their firmware and override it per device.
    */
@@ -96,4 +93,18 @@ export const DEVICE_DEFAULTS = {
 /** The endpoint as used in ids, messages, client keys and requests: no trailing slash. */
 export function normalizeEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, "");
+}
+
+/**
+ * The identity of a panel, the one definition of "the same device" (resource guards, the policy pack,
+ * the fleet inventory): scheme, lower-cased host and port, the scheme's default port dropped. So
+ * `http://10.0.0.5`, `http://10.0.0.5:80` and `HTTP://10.0.0.5/` are one device, `https://x` and
+ * `https://x:443` another. A value that is no URL (which `check` refuses) keys as written, lower-cased.
+ */
+export function deviceKey(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return normalizeEndpoint(endpoint).toLowerCase();
+  }
 }

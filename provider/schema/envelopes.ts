@@ -1,6 +1,6 @@
 /**
  * Device response bodies other than settings: the login answer and both error envelopes the spec
- * family uses (shared/reference/basip-api.md §7).
+ * family uses (BAS-IP API: `{"error": "<text>"}` on Android devices, an error object on Camdroid ones).
  */
 import * as t from "io-ts";
 

@@ -1,9 +1,11 @@
 /**
- * What `GET /api/info` says about a device (shared/reference/basip-api.md §8). Families name the same
+ * What `GET /api/info` says about a device (BAS-IP API, no login needed). Families name the same
  * facts differently (`device_model` on one, `model` on another), so the answer is read leniently:
  * known aliases at the top level or one level down, strings and numbers only, everything else ignored.
  */
 import * as t from "io-ts";
+import { isObject } from "./plain";
+import { hasControl } from "./rules";
 
 /** The `deviceInfo` output: whatever the device told about itself; every member may be missing. */
 export const DeviceInfo = t.partial(
@@ -29,15 +31,10 @@ const ALIASES: { readonly [K in keyof Required<DeviceInfo>]: readonly string[] }
   apiVersion: ["api_version", "apiVersion"],
 };
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 function text(u: unknown): string | undefined {
   if (typeof u === "number" && Number.isFinite(u)) return String(u);
   // A value with control characters is junk or an attack on a terminal: not a description.
-  if (typeof u !== "string" || u.trim() === "" || CONTROL.test(u)) return undefined;
+  if (typeof u !== "string" || u.trim() === "" || hasControl(u)) return undefined;
   // A device's own text, kept short: it ends up in state and in error messages.
   return u.trim().slice(0, 100);
 }

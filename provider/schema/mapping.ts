@@ -4,7 +4,7 @@
  * Nested objects (`stun`) use the same key names on both sides.
  */
 import { WIRE_NAMES } from "./accounts";
-import type { Registration, SipStatusWire } from "./registration";
+import type { Registration, SipStatusWire } from "./registration-codecs";
 
 type ArgName = keyof typeof WIRE_NAMES;
 const ARG_OF_WIRE: Record<string, ArgName> = Object.fromEntries(

@@ -60,9 +60,3 @@ export function withMarkers(schema: AccountSchema, olds: Props, inputs: Props): 
   }
   return out;
 }
-
-/** `props` without the markers: what the device and `diff` care about. */
-export function withoutMarkers(schema: AccountSchema, props: Props): Props {
-  const keys = new Set(markerKeys(schema));
-  return Object.fromEntries(Object.entries(props).filter(([k]) => !keys.has(k)));
-}

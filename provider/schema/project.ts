@@ -5,25 +5,14 @@
  */
 import * as t from "io-ts";
 import type { AccountSchema } from "./accounts";
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
-
-/** The properties an object codec declares, or undefined for a leaf codec. */
-function declared(codec: t.Mixed): Record<string, t.Mixed> | undefined {
-  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) return codec.props as Record<string, t.Mixed>;
-  if (codec instanceof t.ExactType) return declared(codec.type as t.Mixed);
-  if (codec instanceof t.IntersectionType) {
-    const parts = (codec.types as t.Mixed[]).map(declared);
-    return parts.every((p) => p !== undefined) ? Object.assign({}, ...parts) : undefined;
-  }
-  return undefined;
-}
+import { propsOf } from "./codec-props";
+import { isObject } from "./plain";
 
 /** `value` with, at every depth of an object codec, only the declared keys. */
 export function knownKeys(codec: t.Mixed, value: unknown): unknown {
-  const props = declared(codec);
+  const props = propsOf(codec);
   if (props === undefined || !isObject(value)) return value;
-  return Object.fromEntries(Object.entries(props).filter(([k]) => value[k] !== undefined).map(([k, c]) => [k, knownKeys(c, value[k])]));
+  return Object.fromEntries(Object.entries(props).filter(([k]) => value[k] !== undefined).map(([k, { codec: c }]) => [k, knownKeys(c, value[k])]));
 }
 
 /** The account's table fields of `settings`, each cut to its codec's keys. */

@@ -3,14 +3,13 @@
  * any path that names a password, so a secret never reaches a preview, a log or an error.
  */
 import * as t from "io-ts";
+import { isSecretName, REDACTED } from "./redaction";
 
 /** A field-level problem, the shape Pulumi's `check` returns. */
 export interface FieldFailure {
   readonly property: string;
   readonly reason: string;
 }
-
-const isSecretPath = (path: string) => /(^|\.)password$/i.test(path) || /(^|\.)devicePassword$/.test(path);
 
 function pathOf(context: t.Context, prefix: string): string {
   const keys = context
@@ -39,7 +38,7 @@ function describeType(type: t.Decoder<unknown, unknown> | undefined): string {
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
   // A URL's user info may hold a password (`http://admin:pw@host`): never echo it.
-  const text = JSON.stringify(value).replace(/\/\/[^/@"]*@/g, "//[REDACTED]@");
+  const text = JSON.stringify(value).replace(/\/\/[^/@"]*@/g, `//${REDACTED}@`);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -50,7 +49,7 @@ export function report(errors: t.Errors, prefix = ""): FieldFailure[] {
     const property = pathOf(e.context, prefix);
     if (seen.has(property)) continue;
     const rule = e.value === undefined ? "is required" : (e.message ?? describeType(e.context[e.context.length - 1]?.type));
-    const reason = e.value === undefined || isSecretPath(property) ? rule : `${rule}, got ${show(e.value)}`;
+    const reason = e.value === undefined || isSecretName(property) ? rule : `${rule}, got ${show(e.value)}`;
     seen.set(property, { property, reason });
   }
   return [...seen.values()];

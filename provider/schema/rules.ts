@@ -2,10 +2,22 @@
  * One io-ts codec per device field. Each codec states its rule once, in words a person can act on;
  * the reporter (`report.ts`) prefixes the field path and, for non-secret fields, the rejected value.
  *
- * Rules follow the spec by intent (see shared/reference/basip-api.md §6): the published user/password
+ * Rules follow the BAS-IP API pages by intent: the published user/password
  * regex does not compile in JavaScript and the host regexes are not anchored, so we do not copy them.
  */
 import * as t from "io-ts";
+
+/**
+ * Control characters: C0 (tab and newline included), DEL and C1, plus the Unicode line and paragraph
+ * separators, which break a line as a newline does. The one rule for every text the package accepts
+ * or prints: a SIP user or password (our deviation from the main account's API page, which sets no character rule: see
+ * docs/reference/sip-account.md, Rules), a device's answer, the admin login, device text in a message.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Whether `s` holds a control character ({@link CONTROL_CHARS}). */
+export const hasControl = (s: string): boolean => CONTROL_CHARS.test(s);
 
 /** The placeholder a device answers instead of a stored SIP password. Never valid as input. */
 export const WEB_PASS = "WebPass";
@@ -47,7 +59,7 @@ const isHostPort = (s: string) => {
   return m !== null && isHost(m[1]) && (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535));
 };
 
-/** Characters the devices accept in user, user id and password (§6.3); `;` is accepted as well. */
+/** Characters the devices accept in user, user id and password (the published set, read by intent); `;` is accepted as well. */
 export const ALLOWED_CHARS_TEXT = "letters, digits, space and ~`!@#$%^&*()_-+={[}]|\"<,>.?/;";
 const allowedRe = /^[0-9A-Za-z \t~`!@#$%^&*()_\-+={[}\]|"<,>.?/;]*$/;
 const inSet = (s: string) => allowedRe.test(s);
@@ -75,17 +87,15 @@ export const SipUriProxy = str(
   "must be sip: followed by an IPv4 address or DNS name with an optional :port",
 );
 
-/** Second account SIP user (spec 002): 1 to 31 characters from the allowed set. */
+/** Second account SIP user (API page "Get second account SIP settings"): 1 to 31 characters from the allowed set. */
 export const SipUser = str("SipUser", (s) => s.length >= 1 && s.length <= 31 && inSet(s), `must be 1 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
 
 /** Characters counted as a person reads them: an emoji or accented letter is one, not two UTF-16 units. */
 const charCount = (s: string) => [...s].length;
-/** C0 controls and DEL: our deviation from spec 000, which sets no character rule (see README, Per-account rules). */
-const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const ANY_TEXT_RULE = "must be 1 to 31 characters, none of them a control character";
 const isAnyText = (s: string) => charCount(s) >= 1 && charCount(s) <= 31 && !hasControl(s);
 
-/** Main account SIP user (spec 000: "non-empty and <= 31 characters", no character rule). */
+/** Main account SIP user (its API page: "non-empty and <= 31 characters", no character rule). */
 export const MainUser = str("MainUser", isAnyText, ANY_TEXT_RULE);
 
 /** SIP user id: 0 to 31 characters from the allowed set. */
@@ -104,10 +114,10 @@ const password = (name: string, accept: (s: string) => boolean, ruleText: string
     t.identity,
   );
 
-/** Main account SIP password (spec 000: 1 to 31 characters, no character rule; control characters refused). */
+/** Main account SIP password (its API page: 1 to 31 characters, no character rule; control characters refused). */
 export const MainPassword = password("MainPassword", isAnyText, ANY_TEXT_RULE);
 
-/** Second account SIP password (spec 002: 6 to 31 characters from the allowed set). */
+/** Second account SIP password (its API page: 6 to 31 characters from the allowed set). */
 export const SecondPassword = password("SecondPassword", (s) => s.length >= 6 && s.length <= 31 && inSet(s), `must be 6 to 31 characters from: ${ALLOWED_CHARS_TEXT}`);
 
 /** An integer from `min` to `max`, both included. */
@@ -118,10 +128,10 @@ export const integerIn = (name: string, min: number, max: number) =>
 export const numberIn = (name: string, min: number, max: number) =>
   rule(name, t.number, (n) => Number.isFinite(n) && n >= min && n <= max, `must be a number from ${min} to ${max}`);
 
-/** Main account registration expiry in seconds: spec 000 types it "number", so 30.5 is valid. */
+/** Main account registration expiry in seconds: its API page types it "number", so 30.5 is valid. */
 export const MainRegistrationInterval = numberIn("MainRegistrationInterval", 30, 900);
 
-/** Second account registration expiry in seconds: spec 002 types it "integer". */
+/** Second account registration expiry in seconds: its API page types it "integer". */
 export const RegistrationInterval = integerIn("RegistrationInterval", 30, 900);
 
 /** H.264 RTP payload type; the device default is 102. */

@@ -5,16 +5,16 @@
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { AccountSchema } from "./accounts";
+import { CodecProps, propsOf } from "./codec-props";
 import { AdminPassword, connectionProblems, DeviceConnection } from "./device";
 import { COMPUTED_OUTPUTS } from "./outputs";
-import { registrationFailures } from "./registration";
+import { registrationFailures } from "./registration-codecs";
 import { FieldFailure, report } from "./report";
 import { KeyScope, unknownKeys } from "./unknown";
+import { isObject } from "./plain";
 
 /** The sentinel Pulumi puts in place of a value that is not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
 
 function containsUnknown(u: unknown): boolean {
   if (u === UNKNOWN) return true;
@@ -23,22 +23,6 @@ function containsUnknown(u: unknown): boolean {
   return false;
 }
 
-type Props = Record<string, { codec: t.Mixed; required: boolean }>;
-
-/** The properties of an object codec (`t.type`, `t.partial` or an intersection of them). */
-function propsOf(codec: t.Mixed): Props | undefined {
-  if (codec instanceof t.InterfaceType) {
-    return Object.fromEntries(Object.entries(codec.props as Record<string, t.Mixed>).map(([k, c]) => [k, { codec: c, required: true }]));
-  }
-  if (codec instanceof t.PartialType) {
-    return Object.fromEntries(Object.entries(codec.props as Record<string, t.Mixed>).map(([k, c]) => [k, { codec: c, required: false }]));
-  }
-  if (codec instanceof t.IntersectionType) {
-    const parts = (codec.types as t.Mixed[]).map(propsOf);
-    return parts.every((p) => p !== undefined) ? Object.assign({}, ...parts) : undefined;
-  }
-  return undefined;
-}
 
 /** Validates one value; inside objects that hold unknowns, validates the known parts only. */
 function validateValue(codec: t.Mixed, value: unknown, path: string): FieldFailure[] {
@@ -49,7 +33,7 @@ function validateValue(codec: t.Mixed, value: unknown, path: string): FieldFailu
   return E.isLeft(decoded) ? report(decoded.left, path) : [];
 }
 
-function validateProps(props: Props, value: Record<string, unknown>, prefix: string): FieldFailure[] {
+function validateProps(props: CodecProps, value: Record<string, unknown>, prefix: string): FieldFailure[] {
   return Object.entries(props).flatMap(([key, { codec, required }]) => {
     const path = prefix === "" ? key : `${prefix}.${key}`;
     if (value[key] === undefined) return required ? [{ property: path, reason: "is required" }] : [];
@@ -58,7 +42,7 @@ function validateProps(props: Props, value: Record<string, unknown>, prefix: str
 }
 
 /** Inputs that are not account fields: where the device is and how to log in. */
-const connectionProps: Props = {
+const connectionProps: CodecProps = {
   device: { codec: DeviceConnection, required: true },
   devicePassword: { codec: AdminPassword, required: false },
 };
@@ -70,7 +54,7 @@ const HOST_KEYS = ["__provider"];
 const SPLIT_OFF: Readonly<Record<string, readonly string[]>> = { device: ["password"] };
 
 /** Unknown keys at every level whose codec is an object (`device`, `stun`). */
-function strayKeys(props: Props, value: Record<string, unknown>, scope: KeyScope, prefix: string): FieldFailure[] {
+function strayKeys(props: CodecProps, value: Record<string, unknown>, scope: KeyScope, prefix: string): FieldFailure[] {
   const nested = Object.entries(props).flatMap(([key, { codec }]) => {
     const inner = propsOf(codec);
     const v = value[key];
@@ -91,12 +75,12 @@ export function validateAccountInputs(
   /** Names the provider derives into the inputs (change markers): refused from a program like outputs. */
   derived: readonly string[] = [],
 ): E.Either<FieldFailure[], Record<string, unknown>> {
-  const fields: Props = {
+  const fields: CodecProps = {
     ...Object.fromEntries(Object.entries(schema.required).map(([k, codec]) => [k, { codec, required: true }])),
     ...Object.fromEntries(Object.entries(schema.optional).map(([k, codec]) => [k, { codec, required: false }])),
     ...Object.fromEntries(Object.entries(schema.options).map(([k, codec]) => [k, { codec, required: false }])),
   };
-  const all: Props = { ...connectionProps, ...fields };
+  const all: CodecProps = { ...connectionProps, ...fields };
   const withDefaults: Record<string, unknown> = { ...schema.defaults };
   for (const key of Object.keys(all)) if (raw[key] !== undefined) withDefaults[key] = raw[key];
   const scope: KeyScope = {

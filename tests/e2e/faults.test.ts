@@ -84,7 +84,7 @@ test("3 of 50 devices down: the other 47 apply, the 3 are named, the next up con
     for (const d of down) await d.setDown(true);
 
     // Without --continue-on-error the engine stops starting new steps after the first failure, so
-    // under load some of the 47 might not start; fleets run with it (README, Fleets).
+    // under load some of the 47 might not start; fleets run with it (docs/fleet.md, Organising a real fleet).
     const text = await failureOf(ts.stack.up({ parallel: 64, continueOnError: true }));
     for (const d of down) expect(text).toContain(d.url);
     expect(text).not.toContain(ADMIN_HASH);

@@ -3,7 +3,7 @@
  * stack in its own temporary project with a file backend. Fails, never skips, when no CLI can be had.
  */
 import { PulumiFn } from "@pulumi/pulumi/automation";
-import { LocalStack, newLocalStack, pulumiBinDir } from "../../scripts/local-engine";
+import { LocalStack, newLocalStack, pulumiBinDir } from "../support/local-engine";
 
 export const PASSPHRASE = "e2e-passphrase";
 

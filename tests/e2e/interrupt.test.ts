@@ -1,7 +1,7 @@
 /**
  * Safe fast mode: the `pulumi` process tree is SIGKILLed in the middle of an `up` of 100 devices,
  * once with checkpoints written after every step and once with `PULUMI_SKIP_CHECKPOINTS=true`. The
- * recovery the README prescribes (`pulumi cancel`, and `pulumi refresh --clear-pending-creates` when
+ * recovery docs/guides/large-fleets.md prescribes (`pulumi cancel`, and `pulumi refresh --clear-pending-creates` when
  * checkpoints were written) and one more `up` leave every device right, the state equal to the
  * devices, and nothing pending; because create adopts, re-creating what the lost records held is
  * harmless.
@@ -128,7 +128,7 @@ const isRight = (d: EmulatedDevice, i: number) => {
 
 /**
  * A kill can land while the file backend rewrites the state, leaving `<stack>.json` cut short (the
- * CLI then says `failed to load checkpoint: EOF`). README's step for it: put back the previous
+ * CLI then says `failed to load checkpoint: EOF`). The guide's step for it: put back the previous
  * checkpoint, `<stack>.json.bak`, which the backend keeps beside it; create adopts the rest.
  */
 function restoreTruncatedCheckpoint(ts: TestStack, stack: string): void {
@@ -180,7 +180,7 @@ const PENDING_WARNING = (k: number) => `Attempting to deploy or update resources
 test.each([
   ["checkpoints written after every step", false],
   ["PULUMI_SKIP_CHECKPOINTS=true", true],
-])("SIGKILL in the middle of an up of 100 devices, %s: after the README's recovery the next up converges", async (_label, skip) => {
+])("SIGKILL in the middle of an up of 100 devices, %s: after the large-fleets guide's recovery the next up converges", async (_label, skip) => {
   const s = await scenario(skip ? "kill-skip" : "kill-checkpoints", skip as boolean);
   scenarios.push(s);
   const { killed, plugin, failure } = await killMidUp(s.ts, s.name, s.devs, N / 2);

@@ -221,7 +221,7 @@ describe("a fleet with one panel offline, a drifted panel and a factory-reset pa
     reset.main = structuredClone(factory);
     clearAll();
 
-    // What the README says to do: `pulumi refresh` goes past the offline panel (and fails naming it)
+    // What docs/guides/offline-panels.md says to do: `pulumi refresh` goes past the offline panel (and fails naming it)
     // and keeps what it read of the others,
     expect(await failureOf(ts.stack.refresh())).toContain(offline.url);
     expect((await ts.stack.preview()).changeSummary).toEqual({ same: 2, update: 2 });
@@ -286,7 +286,7 @@ test("rename without an alias: the delete says another resource took the account
   }
 });
 
-describe("the resource options of README's table, through the engine", () => {
+describe("the resource options table of docs/guides/offline-panels.md, through the engine", () => {
   const spec = { name: "gate", user: "1001", interval: 300, opts: {} as pulumi.CustomResourceOptions, declared: true };
   let ts: TestStack;
   const dev = () => emu.device(0);

@@ -35,9 +35,9 @@ function exported(ts: TestStack): { outputs: Record<string, unknown>; text: stri
   return { outputs: r.outputs, text };
 }
 
-/** README's jq filter listing unregistered panels, run on `stack export` as README says (needs jq). */
+/** The registration guide's jq filter listing unregistered panels, run on `stack export` as the guide says (needs jq). */
 function readmeReport(ts: TestStack): string[] {
-  const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+  const readme = fs.readFileSync(path.resolve(__dirname, "../../docs/guides/registration.md"), "utf8");
   const block = /<!-- registration-report -->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
   const pipeline = block.split("\n").filter((l) => !l.startsWith("pulumi refresh")).join("\n");
   expect(pipeline).toMatch(/^pulumi stack export \| jq /);
@@ -138,7 +138,7 @@ describe("a PBX that accepts one account", () => {
     expect(exported(ts).outputs).toMatchObject({ enabled: false, registration: { status: "OFFLINE" } });
     // Refresh: the account, the enable switch and the status, one each (plus a login).
     expect(dev.requests.map((r) => r.path).filter((p) => !p.includes("login") && !p.endsWith("/api/info"))).toEqual(["/api/v1/device/sip/settings", "/api/v1/device/sip/enable", "/api/v1/sip/status"]);
-    // README's list of the panels that are not registered names this one.
+    // The registration guide's list of the panels that are not registered names this one.
     expect(readmeReport(ts)).toEqual([expect.stringMatching(new RegExp(`^${dev.url}\tOFFLINE\t\\d{4}-`))]);
 
     const preview = await ts.stack.preview({ diff: true });

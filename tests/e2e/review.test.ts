@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { SecondSipAccount, SecondSipAccountArgs, SipAccount, SipAccountArgs } from "../../provider";
-import { newLocalStack } from "../../scripts/local-engine";
+import { newLocalStack } from "../support/local-engine";
 import { newStack, PASSPHRASE, TestStack } from "./harness";
 
 jest.setTimeout(300_000);
@@ -320,9 +320,8 @@ describe("a state written by 0.1.0 upgrades without a device write", () => {
   });
 });
 
-describe("README, Reviewing a change", () => {
-  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Reviewing a change"), readme.indexOf("## Lifecycle"));
+describe("Reviewing a change (docs/guides/reviewing-a-change.md, linked from the README)", () => {
+  const section = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "guides", "reviewing-a-change.md"), "utf8");
   const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1].trim());
   let emu: Emulator;
   let ts: TestStack;
@@ -342,7 +341,7 @@ describe("README, Reviewing a change", () => {
     };
     ts = await newLocalStack({ project: "building-a", name: "dev", program, config: { adminPassword: { value: "123456", secret: true }, sip1001: { value: "pw-one", secret: true } }, passphrase: PASSPHRASE });
     await ts.stack.up();
-    // The README was captured with the emulator on port 18321.
+    // The guide was captured with the emulator on port 18321.
     const asInReadme = (s: string) => s.split(dev.url).join("http://127.0.0.1:18321").trim();
 
     await ts.stack.setConfig("sip1001", { value: "pw-two", secret: true });

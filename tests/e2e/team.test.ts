@@ -278,7 +278,7 @@ describe("a backend that cannot be used fails with the URL, credentials redacted
     const before = await stateRows();
     const r = await fleetJob({ site: 2, command: "up", backendUrl: `postgres://pulumi:${PG_PASSWORD}@127.0.0.1:${closed}/fleet_state?sslmode=disable` });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`basip-fleet: state backend postgres://pulumi:****@127.0.0.1:${closed}/fleet_state?sslmode=disable cannot be reached: ECONNREFUSED connecting to 127.0.0.1:${closed}\n`);
+    expect(r.stderr).toBe(`basip-fleet: state backend postgres://pulumi:[REDACTED]@127.0.0.1:${closed}/fleet_state?sslmode=disable cannot be reached: ECONNREFUSED connecting to 127.0.0.1:${closed}\n`);
     expect(r.stdout).toBe("");
     expect(fs.readdirSync(r.dir).sort()).toEqual(["inventory.yaml", "node_modules"]); // no project, no report
     expect(await stateRows()).toEqual(before);
@@ -290,7 +290,7 @@ describe("a backend that cannot be used fails with the URL, credentials redacted
     const r = await fleetJob({ site: 2, command: "preview", backendUrl: backendUrl.replace(PG_PASSWORD, wrong) });
     expect(r.code).toBe(1);
     expect(siteOf(r)?.status).toBe("error");
-    expect(siteOf(r)?.error).toContain(`postgres://pulumi:****@127.0.0.1:${port}/fleet_state?sslmode=disable`);
+    expect(siteOf(r)?.error).toContain(`postgres://pulumi:[REDACTED]@127.0.0.1:${port}/fleet_state?sslmode=disable`);
     expect(siteOf(r)?.error).toMatch(/password authentication failed/);
     expect(`${r.stdout}${r.stderr}${JSON.stringify(r.report)}`).not.toContain(wrong);
     expect(await stateRows()).toEqual(before);

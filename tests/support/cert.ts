@@ -22,7 +22,7 @@ export function makeCert(commonName = "panel.invalid"): TestCert {
     const keyFile = path.join(dir, "key.pem");
     const certFile = path.join(dir, "cert.pem");
     execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${commonName}`, "-keyout", keyFile, "-out", certFile], { stdio: "pipe" });
-    // The command the README tells users to run.
+    // The command docs/guides/https-and-pinning.md tells users to run.
     const opensslLine = execFileSync("openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", certFile], { encoding: "utf8" }).trim();
     const fingerprint = opensslLine.slice(opensslLine.indexOf("=") + 1);
     return { key: fs.readFileSync(keyFile, "utf8"), cert: fs.readFileSync(certFile, "utf8"), opensslLine, fingerprint };

@@ -15,9 +15,9 @@ test("backendKind by scheme", () => {
 
 describe("redactUrl", () => {
   test.each([
-    ["postgres://pulumi:topsecret@db.example:5432/state?sslmode=require", "postgres://pulumi:****@db.example:5432/state?sslmode=require"],
-    ["postgres://pulumi:p%40ss%2Fw@db/state", "postgres://pulumi:****@db/state"],
-    ["postgres://db/state?user=pulumi&password=topsecret&sslmode=disable", "postgres://db/state?user=pulumi&password=****&sslmode=disable"],
+    ["postgres://pulumi:topsecret@db.example:5432/state?sslmode=require", "postgres://pulumi:[REDACTED]@db.example:5432/state?sslmode=require"],
+    ["postgres://pulumi:p%40ss%2Fw@db/state", "postgres://pulumi:[REDACTED]@db/state"],
+    ["postgres://db/state?user=pulumi&password=topsecret&sslmode=disable", "postgres://db/state?user=pulumi&password=[REDACTED]&sslmode=disable"],
     ["postgres://pulumi@db/state", "postgres://pulumi@db/state"],
     ["s3://bucket/prefix?region=eu-west-1", "s3://bucket/prefix?region=eu-west-1"],
   ])("%s", (url, redacted) => {
@@ -25,7 +25,7 @@ describe("redactUrl", () => {
   });
 
   test("an unparseable URL still loses its credentials", () => {
-    expect(redactUrl("postgres://pulumi:top secret@db:port/x?password=abc")).toBe("postgres://****@db:port/x?password=****");
+    expect(redactUrl("postgres://pulumi:top secret@db:port/x?password=abc")).toBe("postgres://[REDACTED]@db:port/x?password=[REDACTED]");
   });
 });
 
@@ -34,13 +34,13 @@ describe("redactText", () => {
     const url = "postgres://pulumi:topsecret@127.0.0.1:1/fleet?sslmode=disable";
     const cli = `error: unable to open bucket ${url}: failed to ping PostgreSQL: dial tcp 127.0.0.1:1: connect: connection refused`;
     expect(redactText(cli, url)).toBe(
-      "error: unable to open bucket postgres://pulumi:****@127.0.0.1:1/fleet?sslmode=disable: failed to ping PostgreSQL: dial tcp 127.0.0.1:1: connect: connection refused",
+      "error: unable to open bucket postgres://pulumi:[REDACTED]@127.0.0.1:1/fleet?sslmode=disable: failed to ping PostgreSQL: dial tcp 127.0.0.1:1: connect: connection refused",
     );
   });
 
   test("the password elsewhere, encoded or not", () => {
     const url = "postgres://pulumi:p%40ss-word@db/state?sslmode=disable";
-    expect(redactText("login p@ss-word / p%40ss-word failed", url)).toBe("login **** / **** failed");
+    expect(redactText("login p@ss-word / p%40ss-word failed", url)).toBe("login [REDACTED] / [REDACTED] failed");
   });
 
   test("a URL without credentials changes nothing", () => {
@@ -77,13 +77,13 @@ describe("checkBackend", () => {
     await new Promise((r) => s.close(r));
     expect(await checkBackend(`postgres://pulumi:pw-123@127.0.0.1:${port}/state?sslmode=disable`)).toEqual({
       ok: false,
-      message: `state backend postgres://pulumi:****@127.0.0.1:${port}/state?sslmode=disable cannot be reached: ECONNREFUSED connecting to 127.0.0.1:${port}`,
+      message: `state backend postgres://pulumi:[REDACTED]@127.0.0.1:${port}/state?sslmode=disable cannot be reached: ECONNREFUSED connecting to 127.0.0.1:${port}`,
     });
   });
 
   test("an invalid postgres URL fails without echoing it raw", async () => {
     const res = await checkBackend("postgres://pulumi:pw-123@db:notaport/state");
-    expect(res).toEqual({ ok: false, message: "state backend postgres://****@db:notaport/state: not a valid URL" });
+    expect(res).toEqual({ ok: false, message: "state backend postgres://[REDACTED]@db:notaport/state: not a valid URL" });
   });
 
   test("other kinds are left to the CLI", async () => {

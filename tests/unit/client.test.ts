@@ -20,10 +20,11 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from "../../emulator";
-import { readAccount, writeAccount } from "../../provider/client/accounts";
+import { readAccount, writeAccount } from "../support/accounts";
 import { DeviceClient, type ClientOptions, type FetchLike } from "../../provider/client/client";
 import { DeviceError } from "../../provider/client/errors";
-import { REDACTED, redactUrl } from "../../provider/client/redact";
+import { redactQuerySecrets } from "../../provider/client/redact";
+import { REDACTED } from "../../provider/schema/redaction";
 import { clientFor, closeAllClients } from "../../provider/client/sessions";
 import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT, SecondSipAccountWire, SipAccountWire } from "../../provider/schema/accounts";
 
@@ -560,12 +561,14 @@ describe("readAccount / writeAccount", () => {
 // ---- 11: redaction ---------------------------------------------------------------------------------
 
 describe("redaction", () => {
-  test("redactUrl hides password and token query values", () => {
-    const out = redactUrl("/api/v1/login?username=admin&password=abc");
+  test("redactQuerySecrets hides password and token query values", () => {
+    const out = redactQuerySecrets("/api/v1/login?username=admin&password=abc");
     expect(out).toBe(`/api/v1/login?username=admin&password=${REDACTED}`);
     expect(out).not.toContain("abc");
-    expect(redactUrl("/x?token=t0k3n&a=1&PASSWORD=p4ss#frag")).toBe(`/x?token=${REDACTED}&a=1&PASSWORD=${REDACTED}#frag`);
-    expect(redactUrl("/api/v1/device/sip/settings")).toBe("/api/v1/device/sip/settings");
+    expect(redactQuerySecrets("/x?token=t0k3n&a=1&PASSWORD=p4ss#frag")).toBe(`/x?token=${REDACTED}&a=1&PASSWORD=${REDACTED}#frag`);
+    expect(redactQuerySecrets("/api/v1/device/sip/settings")).toBe("/api/v1/device/sip/settings");
+    // The package's one rule for secret names: any parameter named like a secret, whatever the case.
+    expect(redactQuerySecrets("see /x?passphrase=b&user=c&Api_Secret=d.")).toBe(`see /x?passphrase=${REDACTED}&user=c&Api_Secret=${REDACTED}`);
   });
 });
 

@@ -38,7 +38,7 @@ const cases: [AccountSchema, string, unknown[], (v: unknown) => Record<string, u
 ];
 
 /**
- * Where preview is deliberately stricter than the device (README, Per-account rules): spec 000 sets
+ * Where preview is deliberately stricter than the device (docs/reference/sip-account.md and second-sip-account.md, Rules): spec 000 sets
  * no character rule, but control characters in a SIP user or password are refused at preview.
  */
 const deviations: [AccountSchema, string, unknown[], (v: unknown) => Record<string, unknown>][] = [

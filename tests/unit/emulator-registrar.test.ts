@@ -122,7 +122,7 @@ test("faults and the request log cover the new endpoints; the state endpoint sho
 test("POST /__emulator/registrar changes the PBX from outside the process; passwords masked in the answer", async () => {
   const { dev, token } = await device();
   const r = await call(dev.url, "POST", "/__emulator/registrar", undefined, { accept: [{ proxy: "pbx.example.com", user: "1001", password: "other" }], delayMs: 20 });
-  expect(r).toEqual({ status: 200, json: { accept: [{ proxy: "pbx.example.com", user: "1001", password: "***" }], delayMs: 20, clockOffsetS: 0 } });
+  expect(r).toEqual({ status: 200, json: { accept: [{ proxy: "pbx.example.com", user: "1001", password: "[REDACTED]" }], delayMs: 20, clockOffsetS: 0 } });
   await call(dev.url, "POST", MAIN, token, ACCOUNT);
   await sleep(100);
   expect(dev.registration.sip_status).toBe("ERROR");

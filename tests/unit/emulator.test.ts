@@ -322,10 +322,10 @@ describe("emulator device", () => {
     await call(dev.url, "GET", "/api/info");
 
     const [lg, w1, w2, rd, info] = dev.requests;
-    expect(lg).toMatchObject({ kind: "login", status: 200, query: { username: "admin", password: "***" } });
+    expect(lg).toMatchObject({ kind: "login", status: 200, query: { username: "admin", password: "[REDACTED]" } });
     expect(w1).toMatchObject({ kind: "write", account: "main", status: 200, receivedWebPass: false });
-    expect((w1.body as { password: string }).password).toBe("***");
-    expect(w2).toMatchObject({ kind: "write", account: "second", receivedWebPass: true, body: { password: "***" } });
+    expect((w1.body as { password: string }).password).toBe("[REDACTED]");
+    expect(w2).toMatchObject({ kind: "write", account: "second", receivedWebPass: true, body: { password: "[REDACTED]" } });
     expect(rd).toMatchObject({ kind: "read", account: "second", method: "GET" });
     expect(info.kind).toBe("info");
     expect(JSON.stringify(dev.requests)).not.toContain("s3cret");
@@ -345,7 +345,7 @@ describe("emulator device", () => {
     const token = await login(dev);
     await call(dev.url, "POST", MAIN, { token, body: validMain });
     const state = await call(dev.url, "GET", "/__emulator/state");
-    expect(state.json).toMatchObject({ main: { user: "200", password: "***" }, second: { password: "***" } });
+    expect(state.json).toMatchObject({ main: { user: "200", password: "[REDACTED]" }, second: { password: "[REDACTED]" } });
     expect(state.text).not.toContain("s3cret");
     const log = await call(dev.url, "GET", "/__emulator/requests");
     expect((log.json as unknown[]).length).toBe(2);
@@ -600,7 +600,7 @@ describe("basip-emulator CLI", () => {
 
     child.kill("SIGTERM");
     expect(await exited(child)).toBe(0);
-    expect(stderr).toMatch(/^\[basip-emulator\] device 2 .*GET \/api\/v1\/login\?username=admin&password=\*\*\* -> 200/m);
+    expect(stderr).toMatch(/^\[basip-emulator\] device 2 .*GET \/api\/v1\/login\?username=admin&password=\[REDACTED\] -> 200/m);
     expect(stderr).not.toContain(md5("pw"));
     expect(stderr).not.toContain(token);
   }, 20_000);

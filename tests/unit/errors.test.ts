@@ -5,9 +5,10 @@
  */
 import * as E from "fp-ts/Either";
 import { Emulator, startEmulator } from "../../emulator";
-import { readAccount } from "../../provider/client/accounts";
+import { readAccount } from "../support/accounts";
 import { DeviceClient } from "../../provider/client/client";
-import { DeviceError, InternalError, ResourceError } from "../../provider/client/errors";
+import { DeviceError, InternalError } from "../../provider/client/errors";
+import { ResourceError } from "../../provider/resources/resource-errors";
 import { closeAllClients } from "../../provider/client/sessions";
 import { create, read } from "../../provider/resources/lifecycle";
 import { SIP_ACCOUNT } from "../../provider/schema/accounts";

@@ -1,6 +1,6 @@
 /**
  * One source per fact. Defaults live in `DEVICE_DEFAULTS` and the account field tables; the TSDoc
- * editors show and README's tables repeat them, so this test holds every copy to its source. The
+ * editors show and the reference pages (docs/reference/) repeat them, so this test holds every copy to its source. The
  * resource Args carry TSDoc on every field of the table, and both tables agree on device keys.
  */
 import * as fs from "fs";
@@ -10,7 +10,8 @@ import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT, WIRE_NAMES } from "../../provider/sche
 import { DEVICE_DEFAULTS } from "../../provider/schema/device";
 
 const REPO = path.resolve(__dirname, "..", "..");
-const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+const page = (file: string) => fs.readFileSync(path.join(REPO, file), "utf8");
+const DEVICE_PAGE = page("docs/reference/device.md");
 
 interface Member {
   readonly doc: string;
@@ -47,21 +48,21 @@ describe("connection defaults: DEVICE_DEFAULTS is the source", () => {
     expect(JSON.parse(m?.defaultTag ?? "null")).toEqual(DEVICE_DEFAULTS[key]);
   });
 
-  test("README's device table states the same defaults", () => {
-    const row = (field: string) => README.split("\n").find((l) => l.startsWith(`| \`${field}\``)) ?? "";
+  test("the device reference's table states the same defaults", () => {
+    const row = (field: string) => DEVICE_PAGE.split("\n").find((l) => l.startsWith(`| \`${field}\``)) ?? "";
     expect(row("username")).toContain(`default \`${DEVICE_DEFAULTS.username}\``);
     expect(row("insecureSkipVerify")).toContain(`default \`${DEVICE_DEFAULTS.insecureSkipVerify}\``);
     expect(row("timeoutMs")).toContain(`default ${DEVICE_DEFAULTS.timeoutMs} `);
     expect(row("retries")).toContain(`default ${DEVICE_DEFAULTS.retries} (backoff ${retryDelayMs} ms, doubling)`);
-    expect(README).toContain(`| \`${DEVICE_DEFAULTS.mainAccountPath}\` |`);
-    expect(README).toContain(`| \`${DEVICE_DEFAULTS.secondAccountPath}\` (unpublished`);
+    expect(DEVICE_PAGE).toContain(`| \`${DEVICE_DEFAULTS.mainAccountPath}\` |`);
+    expect(DEVICE_PAGE).toContain(`| \`${DEVICE_DEFAULTS.secondAccountPath}\` (unpublished`);
   });
 });
 
 describe.each([
-  ["SipAccountArgs", "provider/resources/sip-account.ts", SIP_ACCOUNT],
-  ["SecondSipAccountArgs", "provider/resources/second-sip-account.ts", SECOND_SIP_ACCOUNT],
-] as const)("%s and its field table", (name, file, schema) => {
+  ["SipAccountArgs", "provider/resources/sip-account.ts", SIP_ACCOUNT, "docs/reference/sip-account.md"],
+  ["SecondSipAccountArgs", "provider/resources/second-sip-account.ts", SECOND_SIP_ACCOUNT, "docs/reference/second-sip-account.md"],
+] as const)("%s and its field table", (name, file, schema, referencePage) => {
   const args = members(file, name);
 
   test("every field of the table has TSDoc on the Args (editors show it)", () => {
@@ -74,8 +75,21 @@ describe.each([
     expect(tagged).toEqual(schema.defaults);
   });
 
-  test("README's argument text states the same defaults", () => {
-    for (const [field, value] of Object.entries(schema.defaults)) expect(README).toMatch(new RegExp(`\`${field}\` \\([^)]*default ${value}\\)`));
+  test("the reference page's argument table has a row per field of the table, secrets marked", () => {
+    const text = page(referencePage);
+    const section = text.slice(text.indexOf("\n## Arguments\n"), text.indexOf("\n## Outputs\n"));
+    const rows = new Map([...section.matchAll(/^\| `(\w+)` \|(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect([...rows.keys()]).toEqual(["device", ...Object.keys(schema.fields), ...Object.keys(schema.options)]);
+    for (const [field, f] of Object.entries(schema.fields)) {
+      const cells = (rows.get(field) ?? "").trim().split(" | ");
+      expect([field, cells[cells.length - 1].replace(/ \|$/, "")]).toEqual([field, f.secret === true ? "**always**" : "no"]);
+      expect([field, cells[0]]).toEqual([field, `\`${f.wire}\``]);
+    }
+  });
+
+  test("the reference page's argument text states the same defaults", () => {
+    const text = page(referencePage);
+    for (const [field, value] of Object.entries(schema.defaults)) expect(text).toMatch(new RegExp(`\`${field}\` \\([^)]*default ${value}\\)`));
   });
 });
 

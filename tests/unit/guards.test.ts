@@ -4,7 +4,8 @@
  * e2e file tests/e2e/options.test.ts drives them through the real CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { claim, Claims, deviceKey, DUPLICATE_INPUT, duplicateFailure } from "../../provider/resources/duplicates";
+import { claim, Claims, DUPLICATE_INPUT, duplicateFailure } from "../../provider/resources/duplicates";
+import { deviceKey } from "../../provider/schema/device";
 import { refuseImport } from "../../provider/resources/guards";
 import { recordWrite, wasWritten } from "../../provider/resources/run-ledger";
 
@@ -23,6 +24,7 @@ describe("claim", () => {
     ["http://10.0.0.21", "http://10.0.0.21/"],
     ["http://Panel.local", "http://panel.local"],
     ["http://panel.local:80", "HTTP://panel.local"],
+    ["http://10.0.0.5", "http://10.0.0.5:80"],
     ["https://panel.local:443/", "https://panel.local"],
   ])("one device however its endpoint is spelled: %s and %s", (a, b) => {
     expect(deviceKey(a)).toBe(deviceKey(b));
@@ -48,7 +50,7 @@ describe("refuseImport", () => {
     expect(act).toThrow(pulumi.ResourceError);
     expect(act).toThrow(
       `SipAccount "lobby": the ${option} resource option is not supported: dynamic resources cannot be imported or read by id, and need not be: ` +
-        `creating the resource adopts the account the device already has. Remove the ${option} option, declare the values you want, and run pulumi up (see README, Import)`,
+        `creating the resource adopts the account the device already has. Remove the ${option} option, declare the values you want, and run pulumi up (see docs/reference/lifecycle.md, Import)`,
     );
   });
 

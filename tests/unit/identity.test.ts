@@ -235,7 +235,7 @@ describe("a wrong account path (HTTP 404)", () => {
     expect(e.message).toBe(
       `create (adopt) second SIP account: BAS-IP device ${dev.url} (AQ-07L, firmware 2.11.0) has no second SIP account at /api/v1/device/sip/settings/second ` +
         "(GET answered HTTP 404); BAS-IP does not publish the second account's path: find the one your firmware serves " +
-        "(see README, The second account's path) and set device.secondAccountPath",
+        "(see docs/reference/second-sip-account.md, The account's path) and set device.secondAccountPath",
     );
   });
 

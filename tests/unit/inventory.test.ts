@@ -197,7 +197,63 @@ describe("every problem names the file and line, the device and the field", () =
     const fixed = text.replace("name: lobby 3", "name: lobby-3").replace("accounts: [main, third]", "accounts: both");
     const fixedName = problemsOf(fixed);
     expect(fixedName).toContain(`${at(fixed, "user: 1001")}: device lobby-1: user: must be a string; quote numbers: user: "1001"`);
-    expect(fixedName).toContain(`${at(fixed, "10.0.0.22/")}: device lobby-3: endpoint: same device as lobby-2; one device, one entry`);
+    expect(fixedName).toContain(`${at(fixed, "10.0.0.22/")}: device lobby-3: endpoint: same device as lobby-2 (site north, ${at(fixed, "http://10.0.0.22")}); one device, one entry`);
+  });
+
+  test.each([
+    ["two sites", "http://10.0.0.23", "http://10.0.0.22:80", "lobby-3"],
+    ["one site", "http://10.0.0.22", "http://10.0.0.21:80/", "lobby-2"],
+  ])("the default port does not make another device: %s", (_where, from, to, second) => {
+    const text = GOOD.replace(from, to);
+    const first = second === "lobby-3" ? "lobby-2" : "lobby-1";
+    const firstAt = at(text, second === "lobby-3" ? "http://10.0.0.22" : "http://10.0.0.21");
+    expect(problemsOf(text)).toEqual([`${at(text, to)}: device ${second}: endpoint: same device as ${first} (site north, ${firstAt}); one device, one entry`]);
+  });
+
+  test("https and its default port are one device; another port is another device", () => {
+    const text = GOOD.replace("http://10.0.0.22", "https://panel.example").replace("http://10.0.0.23", "https://Panel.Example:443");
+    expect(problemsOf(text)).toEqual([`${at(text, "Panel.Example:443")}: device lobby-3: endpoint: same device as lobby-2 (site north, ${at(text, "https://panel.example")}); one device, one entry`]);
+    expect(parseInventory(GOOD.replace("http://10.0.0.23", "http://10.0.0.22:8080"), FILE)).toHaveLength(3);
+  });
+
+  test("the document's shape: maps, lists and names where they belong, each at its line", () => {
+    const text = [
+      "defaults: 5",
+      "sites:",
+      "  north:",
+      "    defaults: [a]",
+      "    devices:",
+      "      - just-a-string",
+      "      - {endpoint: http://10.0.0.9}",
+      "      - name: ok-1",
+      "        endpoint: http://10.0.0.10",
+      "        sip: text",
+      "        device: {token: t, colour: red}",
+      "        extra: 1",
+      "  south: 7",
+      "  east:",
+      "    devices: {}",
+      "  bad name:",
+      "    devices: []",
+      "",
+    ].join("\n");
+    const valid = "endpoint, username, insecureSkipVerify, caCertificate, tlsFingerprint, timeoutMs, retries, mainAccountPath, secondAccountPath";
+    expect(problemsOf(text)).toEqual([
+      `${FILE}:1: top level: defaults: must be a map`,
+      `${FILE}:4: site north: defaults: must be a map`,
+      `${FILE}:6: site north: devices[0]: must be a map with name and endpoint, got "just-a-string"`,
+      `${FILE}:7: site north: devices[1]: name: is required`,
+      `${FILE}:12: device ok-1: extra: unknown field; expected one of name, endpoint, user, sip, sip2, device, accounts`,
+      `${FILE}:10: device ok-1: sip: must be a map of fields, got "text"`,
+      `${FILE}:11: device ok-1: device.token: secrets must not be in the inventory file (it is not encrypted); set the admin password with: pulumi config set --secret adminPassword <password>`,
+      `${FILE}:11: device ok-1: device.colour: unknown field; expected one of ${valid.replace("endpoint, ", "")}`,
+      `${FILE}:13: site south: devices: is required: the site must be a map with a devices list`,
+      `${FILE}:15: site east: devices: is required: a list of devices`,
+      `${FILE}:16: site bad name: name: site names are 1 to 63 letters, digits, '.', '_' or '-'`,
+      // Then the rules across fields and devices, for the devices that have a name.
+      ...["proxy", "realm", "user", "stun"].map((f) => `${FILE}:8: device ok-1: sip.${f}: is required`),
+      ...["token", "colour"].map((f) => `${FILE}:11: device ok-1: device.${f}: is not a field of \`device\`; valid names: ${valid}, password`),
+    ]);
   });
 
   test("an unreadable file is named", () => {
@@ -212,7 +268,7 @@ describe("every problem names the file and line, the device and the field", () =
   });
 
   test("a file that is not a map, and an alias to no anchor", () => {
-    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see the fleet README, "Inventory format")`]);
+    expect(problemsOf("just text\n")).toEqual([`${FILE}: the file must be a map with a "sites" key (see docs/fleet.md, "Inventory format")`]);
     expect(problemsOf("sites: *nowhere\n")[0]).toMatch(new RegExp(`^${FILE}:.*nowhere`));
   });
 });

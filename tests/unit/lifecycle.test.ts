@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as E from "fp-ts/Either";
 import { startEmulator, WEB_PASS, type EmulatedDevice, type Emulator, type EmulatorOptions, type RecordedRequest } from "../../emulator";
-import { readAccount } from "../../provider/client/accounts";
+import { readAccount } from "../support/accounts";
 import { DeviceClient } from "../../provider/client/client";
 import { closeAllClients } from "../../provider/client/sessions";
 import { check, connectionOf, create, diff, idOf, read, unapplied, update } from "../../provider/resources/lifecycle";
@@ -466,7 +466,7 @@ describe("read (refresh)", () => {
     expect(s.login).toBeLessThanOrEqual(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "main")).toHaveLength(1);
     expect(s.log.filter((r) => r.kind === "read" && r.account === "second")).toHaveLength(1);
-    // The status describes the main account only (see README, Registration).
+    // The status describes the main account only (see docs/guides/registration.md).
     expect(kinds(s.log).filter((k) => k === "status")).toHaveLength(1);
     expect(s.write).toBe(0);
     // One /api/info for the device, shared by its two accounts; one status read, the main account's.

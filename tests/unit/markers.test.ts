@@ -9,7 +9,8 @@ import { check, diff, read } from "../../provider/resources/lifecycle";
 import { stateOnlyNote } from "../../provider/resources/notes";
 import { main } from "../../provider/resources/runtime";
 import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT } from "../../provider/schema/accounts";
-import { markerKeys, nextVersion, withMarkers, withoutMarkers } from "../../provider/schema/markers";
+import { markerKeys, nextVersion, withMarkers } from "../../provider/schema/markers";
+import { withoutMarkers } from "../support/markers";
 import { UNKNOWN } from "../../provider/schema/validate";
 
 type Props = Record<string, unknown>;

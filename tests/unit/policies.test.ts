@@ -10,7 +10,8 @@ import { packConfigProblems, RULES } from "../../policies/catalog";
 import { Account, accountOf, AnyRule, stackFacts, withDefaults } from "../../policies/model";
 import { knownPart, toPolicies } from "../../policies/pack";
 import * as rules from "../../policies/rules";
-import { deviceKey, uniqueDeviceAccount, uniqueSipUser } from "../../policies/stack-rules";
+import { deviceKey } from "pulumi-basip";
+import { uniqueDeviceAccount, uniqueSipUser } from "../../policies/stack-rules";
 
 const PROD = stackFacts(new Map([["basip:environment", "production"]]));
 const LAB = stackFacts(new Map());
@@ -137,6 +138,15 @@ describe("stack rules", () => {
     expect(deviceKey("http://10.0.0.1:8080")).not.toBe(deviceKey("http://10.0.0.1"));
   });
 
+  test("basip-unique-device-account: http's default port written out is the same device", () => {
+    const a = account({ device: { endpoint: "http://10.0.0.5" } }, "SipAccount", "a");
+    const b = account({ device: { endpoint: "http://10.0.0.5:80" } }, "SipAccount", "b");
+    expect(uniqueDeviceAccount.check([a, b], {}, PROD).map((f) => f.message)).toEqual([
+      `SipAccount "a": device.endpoint http://10.0.0.5 is the same device as SipAccount "b"; each SipAccount of a device must be managed by one resource.`,
+      `SipAccount "b": device.endpoint http://10.0.0.5:80 is the same device as SipAccount "a"; each SipAccount of a device must be managed by one resource.`,
+    ]);
+  });
+
   test("basip-unique-device-account: same endpoint and type; both accounts of one device are fine", () => {
     const a = account({ device: { endpoint: "https://10.0.0.1" } }, "SipAccount", "a");
     const b = account({ device: { endpoint: "https://10.0.0.1:443/" } }, "SipAccount", "b");
@@ -189,8 +199,8 @@ describe("pack config", () => {
     expect(packConfigProblems({ "basip-registration-interval": { min: 700, max: 800 } })).toEqual([]);
   });
 
-  test("README's rule table lists every rule with its default level, in catalogue order", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+  test("the pack's README rule table lists every rule with its default level, in catalogue order", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../policies/README.md"), "utf8");
     const rows = [...readme.matchAll(/^\| `(basip-[a-z-]+)` \| (mandatory|advisory) \|(.*)$/gm)];
     expect(rows.map((m) => [m[1], m[2]])).toEqual(RULES.map((r) => [r.name, r.level]));
     // Each row names its rule's config properties, with the default where the row gives a number.

@@ -5,14 +5,14 @@
  */
 import * as E from "fp-ts/Either";
 import { startEmulator, type EmulatedDevice, type Emulator, type EmulatorOptions, type RecordedRequest } from "../../emulator";
-import { PartialFailure } from "../../provider/client/errors";
+import { PartialFailure } from "../../provider/resources/resource-errors";
 import { closeAllClients } from "../../provider/client/sessions";
 import { check, create, diff, read, registrationPending, update } from "../../provider/resources/lifecycle";
 import { stateOnlyNote } from "../../provider/resources/notes";
-import { FIRST_POLL_MS } from "../../provider/resources/registration";
+import { FIRST_POLL_MS } from "../../provider/resources/registration-wait";
 import { SIP_ACCOUNT, SECOND_SIP_ACCOUNT } from "../../provider/schema/accounts";
 import { registrationOfWire } from "../../provider/schema/mapping";
-import { SipStatusWire } from "../../provider/schema/registration";
+import { SipStatusWire } from "../../provider/schema/registration-codecs";
 import { UNKNOWN } from "../../provider/schema/validate";
 
 type Props = Record<string, unknown>;

@@ -11,6 +11,7 @@ import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT, type AccountSchema } from "../../provi
 import { parseFault } from "../../provider/schema/envelopes";
 import { argOfWire, fromWire, toWire } from "../../provider/schema/mapping";
 import { formatFailures, type FieldFailure } from "../../provider/schema/report";
+import { isSecretName } from "../../provider/schema/redaction";
 import { UNKNOWN, validateAccountInputs } from "../../provider/schema/validate";
 
 // ---- inputs -----------------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ function acceptedOf(account: Account, patch: Inputs): Inputs {
 // ---- the rule texts, written out ------------------------------------------------------------------
 
 const CHARS = "letters, digits, space and ~`!@#$%^&*()_-+={[}]|\"<,>.?/;";
-/** Spec 000 sets no character rule for the main account; refusing control characters is ours (README). */
+/** Spec 000 sets no character rule for the main account; refusing control characters is ours (docs/reference/sip-account.md). */
 const MAIN_TEXT = "must be 1 to 31 characters, none of them a control character";
 const USER = `must be 1 to 31 characters from: ${CHARS}`;
 const USER_ID = `must be 0 to 31 characters from: ${CHARS}`;
@@ -187,6 +188,8 @@ const BAD: Row[] = [
   row("main", "user 32 characters, 31 of them non-ASCII", { user: `${"ü".repeat(31)}x` }, "user", got(MAIN_TEXT, `${"ü".repeat(31)}x`)),
   row("main", "user with a tab (control character: our deviation)", { user: "a\tb" }, "user", got(MAIN_TEXT, "a\tb")),
   row("main", "user with a newline", { user: "101\n" }, "user", got(MAIN_TEXT, "101\n")),
+  row("main", "user with a C1 control (NEL)", { user: "101\u0085" }, "user", got(MAIN_TEXT, "101\u0085")),
+  row("main", "user with a line separator", { user: "101\u2028" }, "user", got(MAIN_TEXT, "101\u2028")),
   row("main", "user a number", { user: 101 }, "user", got(MAIN_TEXT, 101)),
   // main account: password (never echoed)
   row("main", "password WebPass", { password: "WebPass" }, "password", WEBPASS),
@@ -194,6 +197,7 @@ const BAD: Row[] = [
   row("main", "password empty", { password: "" }, "password", MAIN_PW),
   row("main", "password with a NUL", { password: "pass\u0000word" }, "password", MAIN_PW),
   row("main", "password with DEL", { password: "pass\u007fword" }, "password", MAIN_PW),
+  row("main", "password with a C1 control", { password: "pass\u009bword" }, "password", MAIN_PW),
   row("main", "password a number", { password: 987654 }, "password", NOT_STRING),
   // main account: stun
   row("main", "stun a string", { stun: "stun.l.google.com:19302" }, "stun", got("must be an object with ip, port", "stun.l.google.com:19302")),
@@ -707,5 +711,14 @@ describe("parseFault", () => {
   test("JSON in neither envelope falls back to the text", () => {
     expect(parseFault(' {"status":"ok"} ')).toEqual({ message: '{"status":"ok"}' });
     expect(parseFault('{"error":{"code":1,"message":"m"}}')).toEqual({ message: '{"error":{"code":1,"message":"m"}}' });
+  });
+});
+
+describe("isSecretName: one rule for what is named like a secret", () => {
+  test.each(["password", "devicePassword", "sip.password", "sip2.passwd", "passphrase", "clientSecret", "device.token", "PASSWORD"])("%s is a secret", (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+  test.each(["user", "userId", "sip.proxy", "realm", "device.endpoint", "password.length.user"])("%s is not", (name) => {
+    expect(isSecretName(name)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The GitOps example's workflow (examples/gitops/.github/workflows/fleet.yml): it passes actionlint
  * (built once by scripts/actionlint.sh), actionlint does catch a broken copy, and the jobs do what the
- * README says: preview + comment on pull requests, up on main, secrets named as basip-fleet reads them.
+ * GitOps README (examples/gitops/README.md) says: preview + comment on pull requests, up on main, secrets named as basip-fleet reads them.
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";

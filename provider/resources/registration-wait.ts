@@ -9,10 +9,10 @@
  * registration to record in state.
  */
 import * as E from "fp-ts/Either";
-import { AccountFailure } from "../client/accounts";
+import { AccountFailure, classify } from "../client/accounts";
 import { DeviceClient } from "../client/client";
-import { readRegistration } from "../client/registration";
-import { Registration, SIP_STATUS_PATH } from "../schema/registration";
+import { readRegistration } from "../client/sip-status";
+import { Registration, SIP_STATUS_PATH } from "../schema/registration-codecs";
 
 /** Why a step's registration check failed. */
 export interface RegistrationProblem {
@@ -44,13 +44,16 @@ const attempt = (r: Registration) => r.lastAttempt ?? "never";
 
 /** One status read; a failed request is a problem of its own (the write itself was done). */
 async function statusOf(client: DeviceClient): Promise<E.Either<RegistrationProblem, Registration>> {
-  const r = await readRegistration(client)();
-  if (E.isRight(r)) return r;
-  return E.left({
-    registration: { status: "UNKNOWN", lastAttempt: null },
-    message: `device ${client.endpoint}: the settings were written, but reading the registration status failed: ${r.left.message}`,
-    cause: r.left,
-  });
+  try {
+    return E.right(await readRegistration(client));
+  } catch (e) {
+    const failure = classify(e);
+    return E.left({
+      registration: { status: "UNKNOWN", lastAttempt: null },
+      message: `device ${client.endpoint}: the settings were written, but reading the registration status failed: ${failure.message}`,
+      cause: failure,
+    });
+  }
 }
 
 /** The status right after a write, reported without waiting (it may still describe the attempt before the write). */

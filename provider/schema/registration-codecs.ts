@@ -1,10 +1,10 @@
 /**
- * The device's SIP registration status (`GET /api/v1/sip/status`, shared/reference/basip-api.md §5.7):
+ * The device's SIP registration status (BAS-IP API "Get current SIP registration status", `GET /api/v1/sip/status`):
  * the only evidence that a write-only SIP password (and user, proxy, realm) is right. Its device
  * answer, the `registration` output a `SipAccount` reports, and the `waitForRegistration` option.
  *
  * The docs do not say which account the status describes; we take it as the main account's, so only
- * `SipAccount` reports it (see README, Registration).
+ * `SipAccount` reports it (see docs/guides/registration.md).
  */
 import * as t from "io-ts";
 import { integerIn } from "./rules";

@@ -1,13 +1,15 @@
 /**
- * How this repository runs the real Pulumi engine locally (demo, bench, e2e tests): the pinned CLI
- * from scripts/pulumi-cli.sh and the environment of a file backend that never reaches a service.
+ * How this repository runs the real Pulumi engine locally (e2e tests, and the demo, bench and
+ * profiling scripts, which require this module): the pinned CLI from scripts/pulumi-cli.sh and the
+ * environment of a file backend that never reaches a service. Plain JavaScript so that scripts run
+ * by node load it as they are; its types are in local-engine.d.ts.
  */
 const { execFileSync, spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 let binDir;
 
 /** Directory of `pulumi` and the plugin script; builds the pinned CLI once if needed (progress on stderr). */
