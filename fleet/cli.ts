@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npx basip-fleet preview|up|refresh --inventory FILE ...`: a fleet of intercoms, one stack per
- * site (see `args.ts` for the options, docs/fleet.md for secrets and CI).
+ * site; `discover` writes an inventory from the panels; `sites` lists the sites for a CI matrix
+ * (see `args.ts` for the options, docs/fleet.md for secrets and CI).
  */
 import { parseFleetArgs, USAGE } from "./args";
+import { runDiscover } from "./discover";
 import { runFleet } from "./run";
+import { runSites } from "./sites";
 
 async function main(): Promise<number> {
   const parsed = parseFleetArgs(process.argv.slice(2));
@@ -16,8 +19,10 @@ async function main(): Promise<number> {
     process.stderr.write(`basip-fleet: ${parsed.message}\n(basip-fleet --help for the usage)\n`);
     return 2;
   }
-  const { exitCode } = await runFleet(parsed.args, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
-  return exitCode;
+  const ctx = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+  if (parsed.kind === "discover") return (await runDiscover(parsed.args, ctx)).exitCode;
+  if (parsed.kind === "sites") return (await runSites(parsed.args, ctx)).exitCode;
+  return (await runFleet(parsed.args, ctx)).exitCode;
 }
 
 main().then(

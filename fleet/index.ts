@@ -4,6 +4,7 @@
  * - {@link fleet} / {@link fleetProgram}: the Pulumi program (resources per device, secrets from
  *   stack config or the environment).
  * - {@link loadInventory} / {@link parseInventory}: the inventory loader, every problem with file:line.
+ * - {@link runDiscover}: `basip-fleet discover` (an inventory from the panels); {@link runSites}: `basip-fleet sites` (a CI matrix).
  * - {@link runFleet}: what `npx basip-fleet` runs: one stack per site on the Automation API, and the
  *   review report ({@link buildSiteReport}, {@link renderMarkdown}) built from the engine's events.
  */
@@ -14,3 +15,9 @@ export { runFleet, summary, RunContext, DEFAULT_PROJECT } from "./run";
 export { parseFleetArgs, FleetArgs, ParsedArgs, USAGE } from "./args";
 export { buildSiteReport, buildFleetReport, fieldChanges, FleetReport, SiteReport, ResourceEntry, FieldChange, Totals, Command, Phase, SiteOutcome } from "./report";
 export { renderMarkdown } from "./markdown";
+export { runDiscover, parseTargets, endpointOf, Target } from "./discover";
+export { runSites, sitesOf, changedSites, SiteEntry, SiteView } from "./sites";
+export { factorDefaults, entryFor, sanitiseName, uniqueNames, accountsOf, FACTORY, PanelReading, PanelFailure, DeviceEntry, SiteDefaults } from "./discover-factor";
+export { mergeInventory, MergeResult, DeviceOutcome, Outcome } from "./discover-yaml";
+export { buildDiscoverReport, renderDiscoverMarkdown, DiscoverReport, DiscoveredDevice } from "./discover-report";
+export { DiscoverArgs, SitesArgs } from "./args";

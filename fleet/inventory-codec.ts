@@ -31,6 +31,8 @@ export interface DeviceEntry extends Defaults {
 export interface Site {
   readonly defaults?: Defaults | null;
   readonly devices: readonly DeviceEntry[];
+  /** The label of the CI runner inside the site's network (`basip-fleet sites`). */
+  readonly runner?: string;
 }
 /** A whole inventory file. */
 export interface InventoryDocument {
@@ -126,7 +128,16 @@ const Devices = new t.Type<readonly DeviceEntry[], readonly DeviceEntry[], unkno
   t.identity,
 );
 
-const SiteMap = closedMap<Site>("Site", { defaults: OptionalDefaults, devices: Devices }, {
+const RUNNER_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** A site's CI runner label: a label GitHub Actions accepts. */
+const RunnerLabel = new t.Type<string, string, unknown>(
+  "RunnerLabel",
+  (u): u is string => typeof u === "string" && RUNNER_RE.test(u),
+  (u, c) => (typeof u === "string" && RUNNER_RE.test(u) ? t.success(u) : t.failure(u, c, `must be a runner label (letters, digits, '.', '_', '-'), got ${JSON.stringify(u)}`)),
+  t.identity,
+);
+
+const SiteMap = closedMap<Site>("Site", { defaults: OptionalDefaults, devices: Devices, runner: RunnerLabel }, {
   required: { devices: "is required: a list of devices" },
   notMap: () => "is required: the site must be a map with a devices list",
 });

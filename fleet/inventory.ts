@@ -42,8 +42,8 @@ type Value = unknown;
 type Obj = { [key: string]: Value };
 const isObj = basip.isObject as (v: unknown) => v is Obj;
 
-/** Deep merge of plain maps; lists and scalars of `over` replace. */
-function merge(base: Value, over: Value): Value {
+/** Deep merge of plain maps; lists and scalars of `over` replace (how defaults apply; discover writes by it too). */
+export function merge(base: Value, over: Value): Value {
   if (isObj(base) && isObj(over)) {
     const out: Obj = { ...base };
     for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);

@@ -7,9 +7,11 @@ import { FieldChange, FleetReport, ResourceEntry, SiteReport } from "./report";
 /** GitHub refuses comments over 65536 characters; the JSON report always has everything. */
 export const MAX_MARKDOWN = 60_000;
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** Inline code, with any back-tick made a quote. */
+export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const value = (v: unknown) => (v === undefined ? "(unset)" : code(JSON.stringify(v)));
-const escapeCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Text safe in a table cell. */
+export const escapeCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** `field: old → new`; an adoption lists only what it sets (the device's values are not in state). */
 function change(c: FieldChange, adopt: boolean): string {

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml } from "yaml";
 import { checkBackend, redactText } from "../backend";
 import type { FleetArgs } from "./args";
@@ -47,7 +47,7 @@ function loadSites(args: FleetArgs, cwd: string): Map<string, DeviceSpec[]> | In
 }
 
 /** The backend unless one is set: PULUMI_BACKEND_URL, else the project's `backend.url`, else a file backend here. */
-function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
+export function engineEnv(cwd: string, env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.PULUMI_BACKEND_URL) return {};
   for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
     const file = path.join(cwd, name);
@@ -98,7 +98,30 @@ function siteProgram(devices: readonly DeviceSpec[]) {
   };
 }
 
-async function runSite(site: string, devices: readonly DeviceSpec[], args: FleetArgs, ctx: RunContext, envVars: Record<string, string>, progress: Progress): Promise<SiteReport> {
+/**
+ * `up --refresh` reports both passes in one stream: the refresh's steps (op `refresh`) and the
+ * diagnostics of a resource while its refresh runs belong to the refresh phase, the rest to the update.
+ */
+export function splitRefresh(events: readonly EngineEvent[]): { refresh: EngineEvent[]; update: EngineEvent[] } {
+  const refresh: EngineEvent[] = [];
+  const update: EngineEvent[] = [];
+  const refreshing = new Set<string>();
+  for (const e of events) {
+    const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata ?? e.resOpFailedEvent?.metadata;
+    let inRefresh = false;
+    if (m !== undefined) {
+      inRefresh = m.op === "refresh";
+      if (e.resourcePreEvent) {
+        if (inRefresh) refreshing.add(m.urn);
+        else refreshing.delete(m.urn);
+      }
+    } else if (e.diagnosticEvent?.urn) inRefresh = refreshing.has(e.diagnosticEvent.urn);
+    (inRefresh ? refresh : update).push(e);
+  }
+  return { refresh, update };
+}
+
+async function runSite(site: string, devices: readonly DeviceSpec[], args: FleetArgs, ctx: RunContext, workspace: SiteWorkspace, progress: Progress): Promise<SiteReport> {
   const runs: Partial<Record<Phase, EngineEvent[]>> = {};
   let outcome: SiteOutcome = {};
   /** Mandatory policy violations of the current run, as `rule: message`. */
@@ -139,19 +162,50 @@ async function runSite(site: string, devices: readonly DeviceSpec[], args: Fleet
   };
   let stack: Stack | undefined;
   await attempt(async () => {
-    stack = await LocalWorkspace.createOrSelectStack({ projectName: DEFAULT_PROJECT, stackName: site, program: siteProgram(devices) }, { workDir: ctx.cwd, envVars });
+    const { envVars, pulumiCommand } = workspace;
+    stack = await LocalWorkspace.createOrSelectStack({ projectName: DEFAULT_PROJECT, stackName: site, program: siteProgram(devices) }, { workDir: ctx.cwd, envVars, pulumiCommand: await pulumiCommand });
   });
   if (stack) {
-    const s = stack;
+    const s = withoutResultQueries(stack);
     if (args.command === "preview") await attempt(() => s.preview(engine("preview")));
     else if (args.command === "refresh") await attempt(() => s.refresh(engine("refresh")));
-    // up: refresh first, so a reset or drifted panel is repaired; then apply. Failed devices do not
-    // stop either run (refresh goes past them by itself; the update needs continue-on-error).
-    else if (await attempt(() => s.refresh(engine("refresh")))) await attempt(() => s.up({ ...engine("update"), continueOnError: true }));
+    else {
+      // up: refresh first, so a reset or drifted panel is repaired; then apply. One engine run
+      // (`up --refresh`): one CLI and one provider process, one login and `/api/info` per device.
+      // Failed devices do not stop it (continue-on-error); the report still tells the passes apart.
+      await attempt(() => s.up({ ...engine("update"), refresh: true, continueOnError: true }));
+      const { refresh, update } = splitRefresh(runs.update ?? []);
+      Object.assign(runs, { refresh, update });
+      // The engine stops before the update when a refresh step fails (continue-on-error covers
+      // updates only), so a panel that is down would hold back the site: then the update runs on
+      // its own, past the failed devices, as a second engine run.
+      const refreshFailed = refresh.some((e) => e.resOpFailedEvent !== undefined || (e.diagnosticEvent?.severity === "error" && e.diagnosticEvent.urn));
+      if (outcome.error !== undefined && refreshFailed) {
+        outcome = {};
+        await attempt(() => s.up({ ...engine("update"), continueOnError: true }));
+      }
+    }
   }
   const report = buildSiteReport(site, args.command, runs, outcome);
   progress.finish(site, report.status);
   return report;
+}
+
+/**
+ * The stack, made not to ask the CLI for what the fleet never reads: after each run the Automation
+ * API fetches the outputs (`pulumi stack output`, twice) and the summary (`pulumi stack history`),
+ * three more CLI processes per site, each loading the whole state. The report is built from the
+ * engine events alone, so the results of `up`/`refresh` carry no outputs and no summary here.
+ */
+function withoutResultQueries(stack: Stack): Stack {
+  Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+  return stack;
+}
+
+/** What every site's workspace shares: the engine environment and one `pulumi` command (its version asked once). */
+interface SiteWorkspace {
+  readonly envVars: Record<string, string>;
+  readonly pulumiCommand: Promise<PulumiCommand>;
 }
 
 function writeFile(file: string, text: string): void {
@@ -189,13 +243,17 @@ export async function runFleet(args: FleetArgs, ctx: RunContext): Promise<{ exit
   }
   ensureProject(ctx.cwd);
   const envVars = engineEnv(ctx.cwd, ctx.env);
+  const skipVersionCheck = !!(envVars.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK ?? ctx.env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK);
+  // Asked once for every site (each workspace would otherwise run `pulumi version` again).
+  const workspace: SiteWorkspace = { envVars, pulumiCommand: PulumiCommand.get({ skipVersionCheck }) };
+  workspace.pulumiCommand.catch(() => undefined); // a missing CLI fails each site, reported as its error
   const names = [...sites.keys()];
   const progress = new Progress(names, ctx.stdout);
   const reports = new Map<string, SiteReport>();
   const queue = [...names];
   const worker = async () => {
     for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
-      reports.set(site, await runSite(site, sites.get(site)!, args, ctx, envVars, progress));
+      reports.set(site, await runSite(site, sites.get(site)!, args, ctx, workspace, progress));
     }
   };
   try {

@@ -87,7 +87,14 @@ function parents() {
  */
 function rssSampler(runnerPid = process.pid) {
   const peaks = { providerKb: 0, providersSumKb: 0, engineKb: 0, enginesSumKb: 0, runnerKb: 0 };
+  /** CPU seconds (user + system, from /proc/<pid>/stat) last seen per process, by role. */
+  const cpu = { provider: new Map(), engine: new Map() };
   const rssOf = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  const cpuOf = (pid) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ
+  };
   const sample = () => {
     const ppid = parents();
     const under = (pid) => {
@@ -104,6 +111,7 @@ function rssSampler(runnerPid = process.pid) {
         const role = cmd.includes("dynamic-provider") ? "provider" : path.basename(cmd.split("\0")[0]) === "pulumi" ? "engine" : undefined;
         if (role === undefined) continue;
         const kb = rssOf(pid);
+        cpu[role].set(pid, cpuOf(pid));
         if (role === "provider") {
           providers += kb;
           peaks.providerKb = Math.max(peaks.providerKb, kb);
@@ -119,14 +127,46 @@ function rssSampler(runnerPid = process.pid) {
     peaks.enginesSumKb = Math.max(peaks.enginesSumKb, engines);
   };
   const timer = setInterval(sample, 50);
+  const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
   return {
     peaks,
+    /** CPU seconds of every provider plugin and every `pulumi` CLI seen (up to the last 50 ms sample of each). */
+    cpuS: () => ({ provider: Math.round(sum(cpu.provider) * 100) / 100, engine: Math.round(sum(cpu.engine) * 100) / 100 }),
     stop() {
       clearInterval(timer);
       sample();
       return peaks.providerKb;
     },
   };
+}
+
+/**
+ * Emulated devices in their own process (scripts/bench-emulator.js), so they use none of the bench's
+ * or the provider's CPU: `{urls, pid, clear(), counts(), stop()}`, `counts()` resolving to the
+ * requests summed over the devices and the emulator's CPU seconds so far.
+ */
+function remoteEmulator(n, latencyMs = LATENCY_MS) {
+  const { spawn } = require("child_process");
+  const readline = require("readline");
+  const child = spawn(process.execPath, [path.join(__dirname, "bench-emulator.js"), String(n), String(latencyMs)], { stdio: ["pipe", "pipe", "inherit"] });
+  const waiting = [];
+  readline.createInterface({ input: child.stdout }).on("line", (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  child.on("exit", (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`bench-emulator exited with ${code}`));
+  });
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const ask = (command) => {
+    const answer = next();
+    child.stdin.write(`${command}\n`);
+    return answer;
+  };
+  return next().then(({ urls, pid }) => ({
+    urls,
+    pid,
+    clear: () => ask("clear"),
+    counts: () => ask("counts"),
+    stop: () => ask("stop"),
+  }));
 }
 
 function sumCounts(devices) {
@@ -144,9 +184,13 @@ function sumCounts(devices) {
 /** MB with one decimal, from kB. */
 const mb = (kb) => Math.round(kb / 102.4) / 10;
 
-/** Runs `fn` and measures it: wall time, device requests (emulator counters), peak RSS per role. */
-async function measure(label, devices, fn) {
-  for (const d of devices) d.clearRequests();
+/**
+ * Runs `fn` and measures it: wall time, device requests (counters of the `remoteEmulator` `emu`), peak
+ * RSS per role, CPU seconds of the provider plugin, the `pulumi` CLI and the emulator.
+ */
+async function measure(label, emu, fn) {
+  await emu.clear();
+  const emuCpu0 = (await emu.counts()).cpuS;
   const rss = rssSampler();
   const t0 = process.hrtime.bigint();
   let error;
@@ -157,10 +201,11 @@ async function measure(label, devices, fn) {
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const peakRssKb = rss.stop();
-  const requests = sumCounts(devices);
+  const { counts: requests, cpuS: emuCpu } = await emu.counts();
   if (error) console.error(`  ${label}: FAILED: ${error}`);
   const rssMb = { provider: mb(rss.peaks.providerKb), engine: mb(rss.peaks.engineKb), runner: mb(rss.peaks.runnerKb) };
-  return { ms: Math.round(ms), requests, peakRssMb: mb(peakRssKb), rssMb, ...(error ? { error } : {}) };
+  const cpuS = { ...rss.cpuS(), emulator: Math.round((emuCpu - emuCpu0) * 100) / 100 };
+  return { ms: Math.round(ms), requests, peakRssMb: mb(peakRssKb), rssMb, cpuS, ...(error ? { error } : {}) };
 }
 
 /** Compact JSON bytes of the first resource of `type` in the exported state. */
@@ -192,4 +237,4 @@ async function baseline(urls) {
   return Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
 }
 
-module.exports = { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, basipProgram, floorProgram, parents, rssSampler, sumCounts, mb, measure, stateBytes, baseline };
+module.exports = { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, basipProgram, floorProgram, parents, rssSampler, remoteEmulator, sumCounts, mb, measure, stateBytes, baseline };

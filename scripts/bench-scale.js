@@ -9,7 +9,7 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { localEngineEnv } = require("../tests/support/local-engine");
-const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, rssSampler, sumCounts, mb } = require("./bench-lib");
+const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, accountArgs, rssSampler, remoteEmulator, mb } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -78,7 +78,7 @@ function fleetCommand(dir, env, command, sites, perSite, rss) {
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
-    child.on("close", (code) => resolve({ code, tail: out, peaks: (sampler.stop(), sampler.peaks) }));
+    child.on("close", (code) => resolve({ code, tail: out, peaks: (sampler.stop(), sampler.peaks), cpuS: sampler.cpuS() }));
   });
 }
 
@@ -88,16 +88,15 @@ function fleetCommand(dir, env, command, sites, perSite, rss) {
  * bin refreshes first, then applies), up with no change (its refresh reads every device), refresh.
  */
 async function runFleet({ sites, perSite }) {
-  const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
   const n = sites * perSite;
   console.log(`\n== basip-fleet: ${sites} sites x ${perSite} devices, latency ${LATENCY_MS} ms, serial; --concurrency ${sites} --parallel ${2 * perSite}; PULUMI_SKIP_CHECKPOINTS=true`);
-  const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
-  const devices = emu.devices;
+  // In a process of its own, as in the one-stack runs.
+  const emu = await remoteEmulator(n);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "basip-bench-fleet-"));
   const result = { sites, perSite, n, latencyMs: LATENCY_MS, ops: {} };
   try {
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    fs.writeFileSync(path.join(dir, "inventory.yaml"), inventory(devices.map((d) => d.url), sites, perSite));
+    fs.writeFileSync(path.join(dir, "inventory.yaml"), inventory(emu.urls, sites, perSite));
     fs.mkdirSync(path.join(dir, "state"));
     const siteSecrets = Object.fromEntries(Array.from({ length: sites }, (_, s) => [`BASIP_SIP_PASSWORD_SITE_S${s}`, SIP]));
     const env = { ...process.env, ...localEngineEnv(path.join(dir, "state"), PASSPHRASE), BASIP_ADMIN_PASSWORD: ADMIN, ...siteSecrets, PULUMI_SKIP_CHECKPOINTS: "true" };
@@ -107,12 +106,12 @@ async function runFleet({ sites, perSite }) {
       ["upNoChange", "up"],
       ["refresh", "refresh"],
     ]) {
-      for (const d of devices) d.clearRequests();
+      await emu.clear();
       const t0 = process.hrtime.bigint();
       const run = await fleetCommand(dir, env, command, sites, perSite, rssSampler);
       const ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
       const p = run.peaks;
-      const op = { ms, exitCode: run.code, requests: sumCounts(devices), rssMb: { providerMax: mb(p.providerKb), providersSum: mb(p.providersSumKb), engineMax: mb(p.engineKb), enginesSum: mb(p.enginesSumKb), runner: mb(p.runnerKb) } };
+      const op = { ms, exitCode: run.code, requests: (await emu.counts()).counts, cpuS: run.cpuS, rssMb: { providerMax: mb(p.providerKb), providersSum: mb(p.providersSumKb), engineMax: mb(p.engineKb), enginesSum: mb(p.enginesSumKb), runner: mb(p.runnerKb) } };
       if (run.code !== 0) op.error = run.tail.split("\n").slice(-8).join(" | ");
       result.ops[key] = op;
       console.log(`  basip-fleet ${command}${key === "upNoChange" ? " (no change)" : ""}: ${ms} ms, exit ${run.code}${op.error ? `: ${op.error}` : ""}`);
@@ -139,15 +138,88 @@ function printFleet(f) {
   console.log(`\nbasip-fleet, ${f.sites} sites x ${f.perSite} devices (all sites at once), PULUMI_SKIP_CHECKPOINTS=true`);
   for (const [key, label] of [
     ["preview", "preview (fresh)"],
-    ["up", "up (from empty; refresh, then up)"],
+    ["up", "up (from empty; up --refresh)"],
     ["upNoChange", "up (no change; its refresh reads each device)"],
     ["refresh", "refresh"],
   ]) {
     const o = f.ops[key];
     const r = o.rssMb;
-    console.log(`  ${label}: ${o.ms} ms, requests L/R/W ${req(o.requests)}, exit ${o.exitCode}; peak RSS MB: provider ${r.providerMax} each (${r.providersSum} together), pulumi CLI ${r.engineMax} each (${r.enginesSum} together), basip-fleet ${r.runner}`);
+    console.log(`  ${label}: ${o.ms} ms, requests L/R/W ${req(o.requests)}, exit ${o.exitCode}; CPU s: providers ${o.cpuS.provider}, pulumi CLIs ${o.cpuS.engine}; peak RSS MB: provider ${r.providerMax} each (${r.providersSum} together), pulumi CLI ${r.engineMax} each (${r.enginesSum} together), basip-fleet ${r.runner}`);
   }
   printTargets("issue 14's targets:", f.targets);
 }
 
-module.exports = { fastTargets, printFast, runFleet, fleetTargets, printFleet };
+// ---- issue 18's table ------------------------------------------------------------------------------
+
+/**
+ * Issue 18's rows, each with the figure, its ratio, the target and whether it is met, and the
+ * provider's CPU seconds beside the floor's (a figure that does not depend on who else uses the cores).
+ */
+function issue18Rows(results, fleet) {
+  const rows = [];
+  const cpu = (b, f) => ({ providerCpuS: b.cpuS?.provider, floorCpuS: f.cpuS?.provider });
+  const vsFloor = (figure, now, r, op, max) => {
+    const b = r.basip[op];
+    const f = r.floor[op];
+    const ratio = b.ms / f.ms;
+    rows.push({ figure, now, target: `<= ${max}x floor`, value: `${(b.ms / 1000).toFixed(1)} s vs floor ${(f.ms / 1000).toFixed(1)} s`, ratio: `${ratio.toFixed(2)}x`, met: !b.error && ratio <= max, ...cpu(b, f) });
+  };
+  const normal = results.filter((r) => !r.skipCheckpoints);
+  const small = normal.find((r) => r.n === 100) ?? normal[normal.length - 1];
+  const fast = results.filter((r) => r.skipCheckpoints).sort((a, b) => b.n - a.n)[0];
+  if (small) vsFloor(`N=${small.n} up from empty`, "7.4 s, 1.53x floor", small, "up", 1.15);
+  if (fast) {
+    vsFloor(`N=${fast.n} up, checkpoints skipped`, "14.6 s, 1.67x floor", fast, "up", 1.2);
+    vsFloor(`N=${fast.n} refresh`, "8.1 s, 2.03x floor", fast, "refresh", 1.3);
+    vsFloor(`N=${fast.n} preview`, "9.2 s, 1.39x floor", fast, "preview", 1.15);
+  }
+  const rssOf = fast ?? small;
+  if (rssOf) {
+    const b = rssOf.basip.up.rssMb.provider;
+    const f = rssOf.floor.up.rssMb.provider;
+    rows.push({ figure: `provider peak RSS during up (N=${rssOf.n})`, now: "1.46x floor", target: "<= 1.2x floor", value: `${b} MB vs floor ${f} MB`, ratio: `${(b / f).toFixed(2)}x`, met: b <= 1.2 * f, ...cpu(rssOf.basip.up, rssOf.floor.up) });
+  }
+  if (fleet) {
+    const name = `basip-fleet ${fleet.sites} sites x ${fleet.perSite}`;
+    const one = fast && fast.n === fleet.n ? fast : undefined;
+    for (const [op, now] of [
+      ["preview", "29.9 s"],
+      ["up", "49.1 s"],
+    ]) {
+      const o = fleet.ops[op];
+      const ratio = one ? o.ms / one.basip[op].ms : NaN;
+      rows.push({
+        figure: `${name}: ${op}`,
+        now,
+        target: one ? `<= 1.3x one stack (${(one.basip[op].ms / 1000).toFixed(1)} s)` : "<= 1.3x one stack (needs --fast-sizes equal to the fleet's size)",
+        value: `${(o.ms / 1000).toFixed(1)} s`,
+        ratio: one ? `${ratio.toFixed(2)}x` : "-",
+        met: !o.error && ratio <= 1.3,
+        providerCpuS: o.cpuS.provider,
+        floorCpuS: one?.basip[op].cpuS?.provider,
+        floorCpuLabel: "one stack",
+      });
+    }
+    const nc = fleet.ops.upNoChange;
+    const up = fleet.ops.up;
+    rows.push({ figure: `${name}: no-change up`, now: "62.5 s", target: `<= the fleet's up (${(up.ms / 1000).toFixed(1)} s)`, value: `${(nc.ms / 1000).toFixed(1)} s`, ratio: `${(nc.ms / up.ms).toFixed(2)}x`, met: !nc.error && nc.ms <= up.ms, providerCpuS: nc.cpuS.provider, floorCpuS: up.cpuS.provider, floorCpuLabel: "fleet up" });
+  }
+  if (small) {
+    const b = small.basip.stateBytesPerResource;
+    const f = small.floor.stateBytesPerResource;
+    rows.push({ figure: "state per resource", now: "6.5 KB (floor 4.8 KB)", target: `<= floor + 0.5 KB (${f + 512} B)`, value: `${b} B vs floor ${f} B`, ratio: `+${b - f} B`, met: b <= f + 512 });
+  }
+  return rows;
+}
+
+function printIssue18(results, fleet) {
+  const rows = issue18Rows(results, fleet);
+  console.log("\n==================== issue 18 ====================");
+  console.log("figure | now (issue) | measured | ratio | target | verdict | provider CPU s (floor's)");
+  for (const r of rows) {
+    const cpu = r.providerCpuS === undefined ? "-" : `${r.providerCpuS} (${r.floorCpuLabel ?? "floor"} ${r.floorCpuS ?? "-"})`;
+    console.log(`${r.figure} | ${r.now} | ${r.value} | ${r.ratio} | ${r.target} | ${r.met ? "met" : "MISSED"} | ${cpu}`);
+  }
+}
+
+module.exports = { fastTargets, printFast, runFleet, fleetTargets, printFleet, issue18Rows, printIssue18 };

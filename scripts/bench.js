@@ -20,7 +20,7 @@ const os = require("os");
 const path = require("path");
 const { parseArgs } = require("util");
 const { newLocalStack, pulumiBinDir } = require("../tests/support/local-engine");
-const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, basipProgram, floorProgram, sumCounts, measure, stateBytes, baseline } = require("./bench-lib");
+const { LATENCY_MS, PASSPHRASE, ADMIN, SIP, basipProgram, floorProgram, remoteEmulator, measure, stateBytes, baseline } = require("./bench-lib");
 const scale = require("./bench-scale");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -99,15 +99,15 @@ function newStack(name, program, config) {
 function minimum(n) {
   return {
     preview: { login: 0, read: 0, write: 0, total: 0 },
-    up: { login: n, read: 3 * n, write: n, total: 5 * n },
+    up: { login: n, read: 2 * n, write: n, total: 4 * n },
     upNoChange: { login: 0, read: 0, write: 0, total: 0 },
     refresh: { login: n, read: 2 * n, write: 0, total: 3 * n },
   };
 }
 const MINIMUM_ARGUMENT = [
   "preview: 0 (check and diff are pure; nothing is created)",
-  "up from empty: per device 1 login + 1 read (adopt: proves the device and credentials before writing) + 1 write + 1 read-back (proves the device applied it) + 1 registration status read (the only evidence the SIP password is right) = 5N",
-  "  (3N would be possible when every field is set - the adopt read is not needed to build the write - at the cost of the pre-write check)",
+  "up from empty: per device 1 login + 1 write + 1 read-back (proves the device applied it) + 1 registration status read (the only evidence the SIP password is right) = 4N",
+  "  (every field is set, so create makes no adopt read; with a field unset it reads the account first: 5N), plus one GET /api/info per device (no login)",
   "up with no change: 0 (diff compares with state)",
   "refresh: per device 1 login + 1 account read + 1 registration status read = 3N",
 ];
@@ -125,19 +125,20 @@ function medianOf(runs) {
     const sorted = values.map((v) => v.ms).sort((a, b) => a - b);
     const error = values.find((v) => v.error)?.error;
     const rssMb = Object.fromEntries(Object.keys(values[0].rssMb).map((k) => [k, Math.max(...values.map((v) => v.rssMb[k]))]));
-    out[op] = { ...values[0], ms: sorted[Math.floor(sorted.length / 2)], runsMs: values.map((v) => v.ms), peakRssMb: Math.max(...values.map((v) => v.peakRssMb)), rssMb, ...(error ? { error } : {}) };
+    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const cpuS = Object.fromEntries(Object.keys(values[0].cpuS).map((k) => [k, median(values.map((v) => v.cpuS[k]))]));
+    out[op] = { ...values[0], ms: sorted[Math.floor(sorted.length / 2)], runsMs: values.map((v) => v.ms), peakRssMb: Math.max(...values.map((v) => v.peakRssMb)), rssMb, cpuS, ...(error ? { error } : {}) };
   }
   return out;
 }
 
 /** One size, floor and basip interleaved; `skipCheckpoints` sets PULUMI_SKIP_CHECKPOINTS=true for both. */
 async function runSize(n, repeat, skipCheckpoints = false) {
-  const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
   const mode = skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : "";
   console.log(`\n== N = ${n}${mode}: ${n} emulated devices, latency ${LATENCY_MS} ms, serial; engine --parallel ${2 * n}; ${repeat} runs each, medians reported`);
-  const emu = await startEmulator({ port: 0, devices: n, faults: { latencyMs: LATENCY_MS, serial: true } });
-  const devices = Array.from({ length: n }, (_, i) => emu.device(i));
-  const urls = devices.map((d) => d.url);
+  // In a process of its own: its CPU is neither the bench's nor the provider's.
+  const emu = await remoteEmulator(n);
+  const { urls } = emu;
   const parallel = 2 * n;
   const result = { n, skipCheckpoints, parallel, latencyMs: LATENCY_MS, repeat, floor: {}, basip: {}, minimum: minimum(n) };
   const stacks = [];
@@ -145,10 +146,10 @@ async function runSize(n, repeat, skipCheckpoints = false) {
     /** One run of the four operations, then a destroy so the next run's up starts from empty again. */
     const ops = async (label, stack, type) => {
       const into = {};
-      into.preview = await measure(`${label} preview`, devices, () => stack.preview({ parallel }));
-      into.up = await measure(`${label} up`, devices, () => stack.up({ parallel }));
-      into.upNoChange = await measure(`${label} up (no change)`, devices, () => stack.up({ parallel }));
-      into.refresh = await measure(`${label} refresh`, devices, () => stack.refresh({ parallel }));
+      into.preview = await measure(`${label} preview`, emu, () => stack.preview({ parallel }));
+      into.up = await measure(`${label} up`, emu, () => stack.up({ parallel }));
+      into.upNoChange = await measure(`${label} up (no change)`, emu, () => stack.up({ parallel }));
+      into.refresh = await measure(`${label} refresh`, emu, () => stack.refresh({ parallel }));
       ({ bytes: into.stateBytesPerResource, providerTextBytes: into.providerTextBytes } = await stateBytes(stack, type));
       console.log(`  ${label}: preview ${into.preview.ms} ms, up ${into.up.ms} ms, up (no change) ${into.upNoChange.ms} ms, refresh ${into.refresh.ms} ms`);
       await stack.destroy({ parallel });
@@ -173,10 +174,10 @@ async function runSize(n, repeat, skipCheckpoints = false) {
     result.basip = medianOf(basipRuns);
 
     // Linear in N by construction, so large sizes measure it on 100 devices and scale.
-    for (const d of devices) d.clearRequests();
+    await emu.clear();
     const sample = Math.min(n, 100);
     result.baselineMs = Math.round(((await baseline(urls.slice(0, sample))) * n) / sample);
-    result.baselineRequests = sumCounts(devices);
+    result.baselineRequests = (await emu.counts()).counts;
     if (sample < n) result.baselineScaledFrom = sample;
     console.log(`  baseline (sequential fetch): ${result.baselineMs} ms${sample < n ? ` (measured on ${sample} devices, scaled)` : ""}`);
   } finally {
@@ -228,9 +229,9 @@ const verdict = (t) => (t.met ? "met" : "MISSED");
 function printSize(r) {
   const t = r.targets;
   console.log(`\nN = ${r.n} devices (latency ${r.latencyMs} ms, serial devices), pulumi --parallel ${r.parallel}${r.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true" : ""}`);
-  const head = [pad("operation", 17), padL("basip ms", 9), padL("floor ms", 9), padL("x floor", 8), pad("  requests L/R/W", 18), pad("minimum L/R/W", 15), padL("RSS MB", 7), "  target"];
+  const head = [pad("operation", 17), padL("basip ms", 9), padL("floor ms", 9), padL("x floor", 8), padL("prov CPU s", 11), padL("floor", 6), pad("  requests L/R/W", 18), pad("minimum L/R/W", 15), padL("RSS MB", 7), "  target"];
   console.log(head.join(""));
-  console.log("-".repeat(110));
+  console.log("-".repeat(127));
   for (const [key, label] of OPS) {
     if (!t[key]) continue;
     const b = r.basip[key];
@@ -242,6 +243,8 @@ function printSize(r) {
         padL(b.ms, 9),
         padL(f.ms, 9),
         padL(`${ratio.toFixed(2)}x`, 8),
+        padL(b.cpuS.provider.toFixed(2), 11),
+        padL(f.cpuS.provider.toFixed(2), 6),
         pad(`  ${req(b.requests)}`, 18),
         pad(req(r.minimum[key]), 15),
         padL(b.peakRssMb, 7),
@@ -278,12 +281,14 @@ async function main() {
     if (r.skipCheckpoints) scale.printFast(r, OPS);
   }
   if (fleetResult) scale.printFleet(fleetResult);
+  scale.printIssue18(results, fleetResult);
   console.log("\nminimum requests, the argument:");
   for (const line of MINIMUM_ARGUMENT) console.log(`  ${line}`);
   const out = path.join(ROOT, "bench-results/bench.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const meta = { started, finished: new Date().toISOString(), node: process.version, cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, minimumArgument: MINIMUM_ARGUMENT };
-  fs.writeFileSync(out, `${JSON.stringify({ ...meta, results, ...(fleetResult ? { fleet: fleetResult } : {}) }, null, 2)}\n`);
+  const issue18 = scale.issue18Rows(results, fleetResult);
+  fs.writeFileSync(out, `${JSON.stringify({ ...meta, results, ...(fleetResult ? { fleet: fleetResult } : {}), issue18 }, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
 

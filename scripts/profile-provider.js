@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `node scripts/profile-provider.js [--devices 400] [--latency 40] [--floor] [--no-profile] [--keep DIR]`:
- * where the dynamic-provider process spends its CPU during one `up` from empty with checkpoints
- * skipped, against emulated devices (in this process, as in the bench). The CLI starts the plugin
+ * `node scripts/profile-provider.js [--devices 400] [--latency 40] [--op up|preview|refresh] [--floor] [--no-profile] [--keep DIR]`:
+ * where the dynamic-provider process spends its CPU during one `up` from empty (or a fresh `preview`,
+ * or a `refresh` after an unprofiled `up`) with checkpoints skipped, against emulated devices (in a
+ * process of their own, scripts/bench-emulator.js, as in the bench). The CLI starts the plugin
  * through `pulumi-resource-pulumi-nodejs`, so the profiler reaches it through NODE_OPTIONS in the
  * stack's environment (scripts/cpu-prof-hook.js; Node 20 refuses `--cpu-prof` there). Prints the
  * up's wall time, CPU time and peak RSS of the runner, CLI and provider processes, the provider's CPU
@@ -14,7 +15,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { newLocalStack, pulumiBinDir } = require("../tests/support/local-engine");
-const { ADMIN, SIP, basipProgram, floorProgram, parents } = require("./bench-lib");
+const { ADMIN, SIP, basipProgram, floorProgram, parents, remoteEmulator } = require("./bench-lib");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -23,7 +24,7 @@ function processSampler() {
   const tick = 100; // USER_HZ on Linux
   const seen = new Map();
   const roleOf = (pid, argv) => {
-    if (pid === process.pid) return "runner (this process: program and emulator)";
+    if (pid === process.pid) return "runner (this process: the program)";
     if (argv.some((a) => a.endsWith("dynamic-provider/index.js"))) return "provider plugin";
     if (path.basename(argv[0] ?? "") === "pulumi") return "pulumi CLI (engine)";
     return undefined;
@@ -66,15 +67,16 @@ function processSampler() {
 }
 
 function parseArgs(argv) {
-  const o = { devices: 400, latency: 40, floor: false, keep: undefined, profile: true };
+  const o = { devices: 400, latency: 40, op: "up", floor: false, keep: undefined, profile: true };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--devices") o.devices = Number(argv[++i]);
     else if (argv[i] === "--latency") o.latency = Number(argv[++i]);
     else if (argv[i] === "--floor") o.floor = true;
+    else if (argv[i] === "--op" && ["up", "preview", "refresh"].includes(argv[i + 1])) o.op = argv[++i];
     else if (argv[i] === "--keep") o.keep = argv[++i];
     else if (argv[i] === "--no-profile") o.profile = false;
     else {
-      console.error("usage: node scripts/profile-provider.js [--devices 400] [--latency 40] [--floor] [--no-profile] [--keep DIR]");
+      console.error("usage: node scripts/profile-provider.js [--devices 400] [--latency 40] [--op up|preview|refresh] [--floor] [--no-profile] [--keep DIR]");
       process.exit(2);
     }
   }
@@ -123,26 +125,33 @@ function summarize(file) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   pulumiBinDir();
-  const { startEmulator } = require(path.join(ROOT, "dist/emulator"));
-  const emu = await startEmulator({ port: 0, devices: o.devices, faults: { latencyMs: o.latency, serial: true } });
+  const emu = await remoteEmulator(o.devices, o.latency);
   const profDir = o.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "basip-prof-"));
   fs.mkdirSync(profDir, { recursive: true });
-  const urls = emu.devices.map((d) => d.url);
+  const { urls } = emu;
   const program = o.floor ? floorProgram(o.devices) : basipProgram(urls);
   const ls = await newLocalStack({ project: "basip-prof", name: o.floor ? "floor" : "basip", program, passphrase: "prof", config: { adminPassword: { value: ADMIN, secret: true }, sip: { value: SIP, secret: true } } });
   try {
     const env = ls.stack.workspace.envVars;
     env.PULUMI_SKIP_CHECKPOINTS = "true";
+    if (o.op === "refresh") await ls.stack.up({ parallel: 2 * o.devices });
     if (o.profile) {
       env.NODE_OPTIONS = `--require ${path.join(__dirname, "cpu-prof-hook.js")}`;
       env.BASIP_CPU_PROF_DIR = profDir;
     }
     const stop = processSampler();
     const t0 = Date.now();
-    await ls.stack.up({ parallel: 2 * o.devices });
+    await emu.clear();
+    const emuCpu0 = (await emu.counts()).cpuS;
+    if (o.op === "preview") await ls.stack.preview({ parallel: 2 * o.devices });
+    else if (o.op === "refresh") await ls.stack.refresh({ parallel: 2 * o.devices });
+    else await ls.stack.up({ parallel: 2 * o.devices });
     const ms = Date.now() - t0;
     const procs = stop();
-    console.log(`up of ${o.devices} ${o.floor ? "floor resources" : "SipAccounts"} (checkpoints skipped, profiler ${o.profile ? "on" : "off"}): ${ms} ms`);
+    const { counts, cpuS: emuCpu } = await emu.counts();
+    procs.set("emulator (its own process)", { cpuS: emuCpu - emuCpu0, rssMb: NaN });
+    console.log(`device requests: ${JSON.stringify(counts)}`);
+    console.log(`${o.op} of ${o.devices} ${o.floor ? "floor resources" : "SipAccounts"} (checkpoints skipped, profiler ${o.profile ? "on" : "off"}): ${ms} ms`);
     for (const [role, v] of procs) console.log(`  ${role}: CPU ${v.cpuS.toFixed(2)} s, peak RSS ${v.rssMb} MB`);
     delete env.NODE_OPTIONS;
     await ls.stack.destroy({ parallel: 2 * o.devices });
@@ -153,6 +162,7 @@ async function main() {
       .map((f) => path.join(profDir, f))
       .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
     if (files.length === 0) throw new Error(`no profile written to ${profDir}`);
+    // `refresh` also ran an unprofiled up; the largest profile is the measured run's, as for the others.
     console.log(`profile: ${files[0]}`);
     summarize(files[0]);
   } finally {

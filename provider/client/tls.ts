@@ -21,6 +21,14 @@ export interface AgentOptions {
   readonly maxSockets: number;
 }
 
+/**
+ * Keep-alive of a device's sockets: the most recently used free socket is reused first (`lifo`), so
+ * a device's bursts ride on one warm connection and the spare one idles out; an idle socket is closed
+ * after 4 s, before the 5 s idle timeout common to embedded web servers, so a request never lands on
+ * a socket the device is closing (that would cost a retry).
+ */
+const KEEP_ALIVE = { keepAlive: true, scheduling: "lifo", timeout: 4000 } as const;
+
 /** The `code` of a pinned connection's mismatch, which node-fetch copies onto its own error. */
 export const PIN_MISMATCH = "ERR_TLS_FINGERPRINT_MISMATCH";
 
@@ -43,7 +51,7 @@ class PinnedAgent extends https.Agent {
     maxSockets: number,
   ) {
     // Chain and host name are deliberately not checked: the pin is the check.
-    super({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+    super({ ...KEEP_ALIVE, maxSockets, rejectUnauthorized: false });
   }
 
   // Node's Agent accepts a callback form: the socket reaches the request only when `done` is called.
@@ -70,8 +78,8 @@ class PinnedAgent extends https.Agent {
 
 /** The agent for `endpoint`: pinned, CA-verified, unverified (`insecureSkipVerify`), or plain HTTP. */
 export function agentFor(endpoint: string, o: AgentOptions): http.Agent {
-  if (!endpoint.startsWith("https:")) return new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });
+  if (!endpoint.startsWith("https:")) return new http.Agent({ ...KEEP_ALIVE, maxSockets: o.maxSockets });
   const pin = o.tlsFingerprint === undefined ? undefined : fingerprintHex(o.tlsFingerprint);
   if (pin !== undefined) return new PinnedAgent(pin, o.timeoutMs, o.maxSockets);
-  return new https.Agent({ keepAlive: true, maxSockets: o.maxSockets, rejectUnauthorized: !o.insecureSkipVerify, ca: o.caCertificate });
+  return new https.Agent({ ...KEEP_ALIVE, maxSockets: o.maxSockets, rejectUnauthorized: !o.insecureSkipVerify, ca: o.caCertificate });
 }

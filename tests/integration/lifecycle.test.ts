@@ -201,7 +201,7 @@ describe("check", () => {
 // ---- create ----------------------------------------------------------------------------------------
 
 describe("create (adopt)", () => {
-  it("writes the main account with the real password, in login + read + write + read-back", async () => {
+  it("writes the main account with the real password, in login + write + read-back (every field set: no adopt read)", async () => {
     const inputs = check(SIP_ACCOUNT, mainInputs()).inputs;
     const { id, outs } = await create(SIP_ACCOUNT, inputs, {});
     expect(dev.main).toEqual({
@@ -219,11 +219,11 @@ describe("create (adopt)", () => {
     expect(id).toBe(`${dev.url}#sip-account`);
     expect(id).not.toContain(ADMIN_PASSWORD);
     expect(id).not.toContain(MAIN_PASSWORD);
-    // The registration status is one more read, after the write.
-    expect(dev.counts()).toEqual({ login: 1, read: 3, write: 1, info: 1, total: 6 });
-    expect(kinds(dev.requests)).toEqual(["login", "read:main", "write:main", "read:main", "status"]);
+    // Every field is set, so nothing is read before the write; the registration status is one more read, after it.
+    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
+    expect(kinds(dev.requests)).toEqual(["login", "write:main", "read:main", "status"]);
     // The write carried the real password (masked in the log), never the placeholder.
-    expect(dev.requests[2].receivedWebPass).toBe(false);
+    expect(dev.requests[1].receivedWebPass).toBe(false);
   });
 
   it("writes the second account and keeps the device's values of unmanaged fields", async () => {
@@ -258,6 +258,9 @@ describe("create (adopt)", () => {
     expect(dev.main.transport).toBe("tls");
     expect(dev.main.registration_interval).toBe(600);
     expect(dev.main.user).toBe("1001");
+    // A field left unset: the account is read first (the adopt read), to write the device's own value back.
+    expect(dev.counts()).toEqual({ login: 1, read: 3, write: 1, info: 1, total: 6 });
+    expect(kinds(dev.requests)).toEqual(["login", "read:main", "write:main", "read:main", "status"]);
   });
 
   it("normalizes a trailing slash in the endpoint for the id", async () => {
@@ -302,8 +305,8 @@ describe("create (adopt)", () => {
     expect(e.message).toContain('transport (wanted "tcp", device has "udp")');
     expect(e.message).not.toContain("proxy (");
     expect(e.message).not.toContain(MAIN_PASSWORD);
-    // Nothing is reported about a write the device did not take.
-    expect(dev.counts()).toEqual({ login: 1, read: 2, write: 1, info: 1, total: 5 });
+    // Nothing is reported about a write the device did not take (no adopt read: every field is set).
+    expect(dev.counts()).toEqual({ login: 1, read: 1, write: 1, info: 1, total: 4 });
   });
 });
 

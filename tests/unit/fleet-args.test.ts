@@ -39,10 +39,10 @@ test("help", () => {
 });
 
 test("every problem of a bad command line at once", () => {
-  expect(error([])).toBe("a command is required: preview, up, refresh\n--inventory FILE is required");
+  expect(error([])).toBe("a command is required: preview, up, refresh, discover, sites\n--inventory FILE is required");
   expect(error(["destroy", "extra", "-i", "x", "--concurrency", "0", "--parallel", "many"])).toBe(
     [
-      'unknown command "destroy": expected preview, up, refresh',
+      'unknown command "destroy": expected preview, up, refresh, discover, sites',
       "unexpected argument(s) extra",
       '--concurrency takes an integer from 1 to 1024, got "0"',
       '--parallel takes an integer from 1 to 1024, got "many"',
