@@ -2,7 +2,7 @@
  * The command line of `basip-fleet`, parsed with `node:util` `parseArgs`. Pure: argv in, options or
  * a message out (the caller prints it and picks the exit code).
  */
-import { parseArgs } from "util";
+import { parseArgs, ParseArgsConfig } from "util";
 import type { Command } from "./report";
 
 export const USAGE = `usage: basip-fleet preview|up|refresh --inventory FILE [options]
@@ -113,28 +113,34 @@ function commandOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-function parseDiscover(argv: readonly string[]): ParsedArgs {
-  let parsed;
+/** What every command accepts besides its own options. */
+const HELP = { help: { type: "boolean", short: "h", default: false } } as const;
+
+/**
+ * One command's options through `parseArgs`, `--help` included: the values and positionals, or
+ * `parseArgs`'s own message (unknown option, missing value) as a usage error.
+ */
+function parseCommand<O extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], options: O) {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        endpoints: { type: "string", short: "e" },
-        site: { type: "string" },
-        out: { type: "string", short: "o", default: "inventory.yaml" },
-        update: { type: "boolean", default: false },
-        concurrency: { type: "string", default: "8" },
-        "second-path": { type: "string", multiple: true },
-        "timeout-ms": { type: "string", default: "5000" },
-        report: { type: "string" },
-        json: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    return { kind: "parsed", ...parseArgs({ args: [...argv], allowPositionals: true, options: { ...options, ...HELP } }) } as const;
   } catch (e) {
-    return { kind: "error", message: (e as Error).message };
+    return { kind: "error", message: (e as Error).message } as const;
   }
+}
+
+function parseDiscover(argv: readonly string[]): ParsedArgs {
+  const parsed = parseCommand(argv, {
+    endpoints: { type: "string", short: "e" },
+    site: { type: "string" },
+    out: { type: "string", short: "o", default: "inventory.yaml" },
+    update: { type: "boolean", default: false },
+    concurrency: { type: "string", default: "8" },
+    "second-path": { type: "string", multiple: true },
+    "timeout-ms": { type: "string", default: "5000" },
+    report: { type: "string" },
+    json: { type: "string" },
+  });
+  if (parsed.kind === "error") return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };
   const problems: string[] = [];
@@ -166,21 +172,12 @@ function parseDiscover(argv: readonly string[]): ParsedArgs {
 }
 
 function parseSites(argv: readonly string[]): ParsedArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        inventory: { type: "string", short: "i" },
-        json: { type: "boolean", default: false },
-        "changed-since": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (e) {
-    return { kind: "error", message: (e as Error).message };
-  }
+  const parsed = parseCommand(argv, {
+    inventory: { type: "string", short: "i" },
+    json: { type: "boolean", default: false },
+    "changed-since": { type: "string" },
+  });
+  if (parsed.kind === "error") return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };
   const problems: string[] = [];
@@ -203,26 +200,17 @@ export function parseFleetArgs(argv: readonly string[]): ParsedArgs {
   const word = commandOf(argv);
   if (word === "discover") return parseDiscover(argv);
   if (word === "sites") return parseSites(argv);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        inventory: { type: "string", short: "i" },
-        sites: { type: "string" },
-        concurrency: { type: "string", default: "4" },
-        parallel: { type: "string", default: "64" },
-        report: { type: "string" },
-        json: { type: "string" },
-        "policy-pack": { type: "string", multiple: true },
-        "policy-pack-config": { type: "string", multiple: true },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (e) {
-    return { kind: "error", message: (e as Error).message };
-  }
+  const parsed = parseCommand(argv, {
+    inventory: { type: "string", short: "i" },
+    sites: { type: "string" },
+    concurrency: { type: "string", default: "4" },
+    parallel: { type: "string", default: "64" },
+    report: { type: "string" },
+    json: { type: "string" },
+    "policy-pack": { type: "string", multiple: true },
+    "policy-pack-config": { type: "string", multiple: true },
+  });
+  if (parsed.kind === "error") return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };
   const problems: string[] = [];
