@@ -15,8 +15,8 @@ import { SECOND_SIP_ACCOUNT, SIP_ACCOUNT } from "../provider/schema/accounts";
 import type { PanelFailure, PanelReading } from "./discover-factor";
 
 /**
- * Where a second account may live. BAS-IP does not publish the path (shared/reference/basip-api.md
- * §5.0): the package's default first, then the other spellings by analogy with the first account's
+ * Where a second account may live. BAS-IP's API pages name the second account's settings but not
+ * their path: the package's default first, then the other spellings by analogy with the first account's
  * path. `--second-path` puts the user's own in front.
  */
 export const SECOND_PATH_CANDIDATES: readonly string[] = [DEVICE_DEFAULTS.secondAccountPath, "/api/v1/device/sip/second/settings", "/api/v1/device/sip2/settings"];
