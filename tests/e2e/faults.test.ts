@@ -16,11 +16,14 @@ jest.setTimeout(300_000);
 const account = { proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: "1001", stun: { ip: "stun.example.com", port: 3478 }, registrationInterval: 300, transport: "udp" as const };
 const config = { adminPassword: { value: "123456", secret: true }, sip: { value: "s3cret-1001", secret: true } };
 
-function fleetProgram(emu: Emulator, device: Record<string, unknown> = {}) {
+/** The account with `transport` left unset: create then reads the device's account before writing. */
+const { transport: _unset, ...accountWithUnsetField } = account;
+
+function fleetProgram(emu: Emulator, device: Record<string, unknown> = {}, accountOf: (index: number) => Partial<typeof account> = () => account) {
   return async () => {
     const cfg = new pulumi.Config();
     for (const dev of emu.devices) {
-      new SipAccount(`panel-${dev.index}`, { device: { endpoint: dev.url, password: cfg.requireSecret("adminPassword"), ...device }, ...account, password: cfg.requireSecret("sip") });
+      new SipAccount(`panel-${dev.index}`, { device: { endpoint: dev.url, password: cfg.requireSecret("adminPassword"), ...device }, ...(accountOf(dev.index) as typeof account), password: cfg.requireSecret("sip") });
     }
   };
 }
@@ -42,14 +45,17 @@ test("tokens expiring during a run: the client logs in again and the run succeed
 });
 
 test("5xx bursts and resets are retried; malformed JSON and a too-slow device fail clearly with nothing written", async () => {
-  const emu = await startEmulator({ port: 0, devices: 4 });
-  const ts = await newStack("faults", fleetProgram(emu, { timeoutMs: 500, retries: 2 }), config);
+  const emu = await startEmulator({ port: 0, devices: 5 });
+  // The malformed panel's account leaves a field unset, so its create reads before it writes; the
+  // last panel has every field set, so its create writes first and the malformed read-back comes after.
+  const ts = await newStack("faults", fleetProgram(emu, { timeoutMs: 500, retries: 2 }, (i) => (i === 2 ? accountWithUnsetField : account)), config);
   try {
-    const [burst, reset, malformed, slow] = emu.devices;
+    const [burst, reset, malformed, slow, malformedAfterWrite] = emu.devices;
     burst.injectFaults({ failNext: 2, failStatus: 503 });
     reset.injectFaults({ resetNext: 1 });
     malformed.injectFaults({ malformedNext: 1 });
     slow.injectFaults({ hangNext: 3 });
+    malformedAfterWrite.injectFaults({ malformedNext: 1 });
 
     const text = await failureOf(ts.stack.up());
     expect(burst.main.password).toBe("s3cret-1001");
@@ -63,13 +69,17 @@ test("5xx bursts and resets are retried; malformed JSON and a too-slow device fa
     expect(text).toContain(`BAS-IP device ${slow.url}`);
     expect(text).toContain("no answer within 500 ms after 3 attempts");
     expect(slow.counts().write).toBe(0);
+    // Every field set: the write went first (docs/reference/lifecycle.md, what skipping the adopt
+    // read trades), and the run still fails naming the device and the read that could not verify it.
+    expect(text).toMatch(new RegExp(`BAS-IP device ${malformedAfterWrite.url} \\([^)]*\\): read SIP account failed`));
+    expect(malformedAfterWrite.counts().write).toBe(1);
     expect(text).not.toContain("s3cret-1001");
     expect(text).not.toContain(ADMIN_HASH);
 
     // Faults are gone: the next up converges, writing only to the two that failed.
     for (const d of emu.devices) d.clearRequests();
     await ts.stack.up();
-    expect(emu.devices.map((d) => d.counts().write)).toEqual([0, 0, 1, 1]);
+    expect(emu.devices.map((d) => d.counts().write)).toEqual([0, 0, 1, 1, 1]);
   } finally {
     ts.dispose();
     await emu.stop();
