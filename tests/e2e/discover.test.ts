@@ -17,7 +17,7 @@ import { Emulator, EmulatedDevice, MASK, startEmulator } from "../../emulator";
 import type { DiscoverReport, FleetReport } from "../../fleet";
 import { parseInventory } from "../../fleet/inventory";
 import { fromWire } from "../../provider/schema/mapping";
-import { PASSPHRASE, pulumiBinDir } from "./harness";
+import { processEnv, pulumiBinDir } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -81,16 +81,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: basip-fleet\nruntime: nodejs\n");
   const lines = [...north.devices.map((p) => p.url), other.device(0).url].map((u, i) => (i === 0 ? `${u}   # the first lobby panel` : u));
   fs.writeFileSync(path.join(dir, "north.txt"), `# north building\n${lines.join("\n")}\n`);
-  env = {
-    PATH: `${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
-    HOME: process.env.HOME,
-    PULUMI_HOME: path.join(dir, ".pulumi-home"),
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  env = processEnv(dir, {
     BASIP_ADMIN_PASSWORD: "123456",
-  };
+  });
 });
 
 afterAll(async () => {

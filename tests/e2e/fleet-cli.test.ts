@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import type { FleetReport } from "../../fleet";
-import { PASSPHRASE, pulumiBinDir } from "./harness";
+import { processEnv, pulumiBinDir } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -66,18 +66,11 @@ beforeAll(async () => {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   fs.writeFileSync(path.join(dir, "inventory.yaml"), inventory(300));
   const bin = pulumiBinDir();
-  env = {
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    HOME: process.env.HOME,
-    PULUMI_HOME: path.join(dir, ".pulumi-home"),
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  env = processEnv(dir, {
     // Site a from the environment; site b's SIP password from its stack config (below).
     BASIP_ADMIN_PASSWORD: ADMIN,
     BASIP_SIP_PASSWORD_SITE_A: SIP_A,
-  };
+  });
   // What a GitOps repository commits: Pulumi.yaml and Pulumi.b.yaml with the encrypted secret.
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: basip-fleet\nruntime: nodejs\n");
   const cliEnv = { ...env, PULUMI_BACKEND_URL: `file://${path.join(dir, ".pulumi-state")}` };

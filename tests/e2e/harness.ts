@@ -2,12 +2,30 @@
  * Runs programs with the real Pulumi CLI (Automation API, inline programs) against the emulator, each
  * stack in its own temporary project with a file backend. Fails, never skips, when no CLI can be had.
  */
+import * as path from "path";
 import { PulumiFn } from "@pulumi/pulumi/automation";
 import { LocalStack, newLocalStack, pulumiBinDir } from "../support/local-engine";
 
 export const PASSPHRASE = "e2e-passphrase";
 
 export { pulumiBinDir };
+
+/**
+ * The environment of a `pulumi` or `basip-fleet` process run in the project `dir`: the pinned CLI on
+ * PATH, a Pulumi home of its own, the test passphrase, no update check and no plugin download.
+ */
+export function processEnv(dir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: `${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
+    HOME: process.env.HOME,
+    PULUMI_HOME: path.join(dir, ".pulumi-home"),
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    ...extra,
+  };
+}
 
 export type TestStack = LocalStack;
 

@@ -15,7 +15,7 @@ import * as path from "path";
 import { Emulator, startEmulator } from "../../emulator";
 import { parseInventory } from "../../fleet/inventory";
 import { fromWire } from "../../provider/schema/mapping";
-import { PASSPHRASE, pulumiBinDir } from "./harness";
+import { processEnv } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -61,16 +61,9 @@ test("the guide's commands, run as written, bring hand-set panels under manageme
   expect(reads).toEqual(["BASIP_ADMIN_PASSWORD", "BASIP_SIP_PASSWORD_SITE_NORTH", "BASIP_SIP_PASSWORD_SITE_SOUTH"]);
   const stdin = [ADMIN, SIP.north, SIP.south].map((s) => `${s}\n`).join("");
 
-  const env = {
-    PATH: `${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
-    HOME: process.env.HOME,
-    PULUMI_HOME: path.join(dir, ".pulumi-home"),
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  const env = processEnv(dir, {
     npm_config_update_notifier: "false",
-  };
+  });
   const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn("bash", ["-e", "-c", sh.join("\n")], { cwd: dir, env });
     let stdout = "";
