@@ -7,11 +7,13 @@
  * - {@link runDiscover}: `basip-fleet discover` (an inventory from the panels); {@link runSites}: `basip-fleet sites` (a CI matrix).
  * - {@link runFleet}: what `npx basip-fleet` runs: one stack per site on the Automation API, and the
  *   review report ({@link buildSiteReport}, {@link renderMarkdown}) built from the engine's events.
+ * - {@link steadyEngineConnection}: for any tool that runs inline programs of several stacks in one process.
  */
 export { fleet, fleetProgram, selectSites, FleetOptions, FleetOutputs, DeviceOutputs } from "./program";
 export { loadInventory, parseInventory, InventoryError, DeviceSpec, ConnectionSpec, AccountName } from "./inventory";
 export { secretSources, envName, describeSource, SecretSource, SecretKind } from "./secrets";
 export { runFleet, summary, RunContext, DEFAULT_PROJECT } from "./run";
+export { steadyEngineConnection, ENGINE_CHANNEL_OPTIONS } from "./engine-connection";
 export { parseFleetArgs, FleetArgs, ParsedArgs, USAGE } from "./args";
 export { buildSiteReport, buildFleetReport, fieldChanges, FleetReport, SiteReport, ResourceEntry, FieldChange, Totals, Command, Phase, SiteOutcome } from "./report";
 export { renderMarkdown } from "./markdown";

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { parse as parseYaml } from "yaml";
 import { checkBackend, redactText } from "../backend";
+import { steadyEngineConnection } from "./engine-connection";
 import type { FleetArgs } from "./args";
 import { DeviceSpec, InventoryError, parseInventory } from "./inventory";
 import { renderMarkdown } from "./markdown";
@@ -242,6 +243,7 @@ export async function runFleet(args: FleetArgs, ctx: RunContext): Promise<{ exit
     return { exitCode: 1 };
   }
   ensureProject(ctx.cwd);
+  steadyEngineConnection();
   const envVars = engineEnv(ctx.cwd, ctx.env);
   const skipVersionCheck = !!(envVars.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK ?? ctx.env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK);
   // Asked once for every site (each workspace would otherwise run `pulumi version` again).

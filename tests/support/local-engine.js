@@ -59,6 +59,8 @@ function pulumiCommand() {
  */
 async function newLocalStack({ project, name, program, config = {}, passphrase }) {
   const { LocalWorkspace } = require("@pulumi/pulumi/automation");
+  // The same engine channel as basip-fleet's, so that a transient UNAVAILABLE cannot empty a test stack.
+  require(path.join(ROOT, "dist/fleet/engine-connection.js")).steadyEngineConnection();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${project}-${name}-`));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
   fs.mkdirSync(path.join(workDir, "state"));
