@@ -1,7 +1,7 @@
 /**
  * Program-side warnings, shown by `pulumi preview` and `pulumi up` alike. Plain HTTP: the login
- * sends the MD5 of the admin password in the URL, which anyone on the path can replay, so every
- * `http://` device is named once per run.
+ * sends the MD5 of the admin password in the URL, which anyone on the path can replay, so the first
+ * {@link PLAIN_HTTP_NAMED} `http://` devices are named once per run, then one line says there are more.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deviceKey, normalizeEndpoint } from "../schema/device";
@@ -22,6 +22,17 @@ function warnedThisRun(): Set<string> {
   return warned;
 }
 
+/**
+ * How many plain-HTTP devices a run names one by one. Past that, a thousand identical lines would
+ * bury every other message of the review (and cost the program about 0.7 s of CPU at 1000 devices).
+ */
+export const PLAIN_HTTP_NAMED = 10;
+
+/** The one line after the first {@link PLAIN_HTTP_NAMED} plain-HTTP devices. */
+export const PLAIN_HTTP_MORE =
+  `more devices are reached over plain HTTP than the ${PLAIN_HTTP_NAMED} named above; the rest are not named one by one, ` +
+  "and the same risk applies to each (see docs/guides/https-and-pinning.md).";
+
 /** The warning text for one plain-HTTP endpoint. */
 export function plainHttpWarning(endpoint: string): string {
   return (
@@ -32,7 +43,8 @@ export function plainHttpWarning(endpoint: string): string {
 }
 
 /**
- * Warns once per endpoint per run. Not attached to the resource on purpose: `pulumi.log` sends its
+ * Warns once per endpoint per run, for the first {@link PLAIN_HTTP_NAMED} endpoints; the next one gets
+ * {@link PLAIN_HTTP_MORE} instead, and later ones nothing. Not attached to the resource on purpose: `pulumi.log` sends its
  * messages in one chain per process that waits for each message's resource URN, and a resource whose
  * check fails never gets one, which would hold back every later message of an Automation API process.
  */
@@ -41,9 +53,9 @@ export function warnPlainHttp(device: pulumi.Input<DeviceArgs>): void {
   const warn = (endpoint: unknown) => {
     if (typeof endpoint !== "string" || !endpoint.toLowerCase().startsWith("http:")) return;
     const key = deviceKey(endpoint);
-    if (warned.has(key)) return;
+    if (warned.has(key) || warned.size > PLAIN_HTTP_NAMED) return;
     warned.add(key);
-    void pulumi.log.warn(plainHttpWarning(normalizeEndpoint(endpoint)));
+    void pulumi.log.warn(warned.size > PLAIN_HTTP_NAMED ? PLAIN_HTTP_MORE : plainHttpWarning(normalizeEndpoint(endpoint)));
   };
   // The endpoint is almost always a plain string in a plain object (only the password is secret):
   // read it at once. Two Outputs per resource cost about 1 ms of the program's CPU each at 1000 devices.
