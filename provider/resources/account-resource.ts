@@ -7,14 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AccountSchema } from "../schema/accounts";
 import type { DeviceInfo } from "../schema/info";
 import { DeviceArgs, DeviceConnectionOutput, withSecretOutputs } from "./device-args";
+import { PROVIDER_TEXT } from "./dynamic";
 import { guardedInputs } from "./guards";
 import { warnPlainHttp } from "./warnings";
 
-/** The resource classes, as their type tokens name them (`basip:SipAccount`). */
-export type AccountClassName = "SipAccount" | "SecondSipAccount";
-
-/** A BAS-IP SIP account as a dynamic resource; subclassed once per account. */
-export abstract class AccountResource extends pulumi.dynamic.Resource {
+/**
+ * A BAS-IP SIP account as a dynamic resource (type `pulumi-nodejs:dynamic/basip:<class>`, served by
+ * Pulumi's dynamic-provider host from the `__provider` text); subclassed once per account.
+ */
+export abstract class AccountResource extends pulumi.CustomResource {
   /** Connection settings (without the admin password). */
   declare readonly device: pulumi.Output<DeviceConnectionOutput>;
   /** Admin password, secret; absent when it comes from stack config or the environment. */
@@ -29,15 +30,10 @@ export abstract class AccountResource extends pulumi.dynamic.Resource {
   declare readonly transport: pulumi.Output<"udp" | "tcp" | "tls" | undefined>;
   declare readonly registrationInterval: pulumi.Output<number | undefined>;
 
-  protected constructor(
-    provider: pulumi.dynamic.ResourceProvider,
-    className: AccountClassName,
-    schema: AccountSchema,
-    name: string,
-    args: { device: pulumi.Input<DeviceArgs> },
-    opts: pulumi.CustomResourceOptions | undefined,
-  ) {
-    super(provider, name, guardedInputs(className, name, schema, args, opts), withSecretOutputs(schema, opts), "basip", className);
+  protected constructor(schema: AccountSchema, name: string, args: { device: pulumi.Input<DeviceArgs> }, opts: pulumi.CustomResourceOptions | undefined) {
+    // What `pulumi.dynamic.Resource` does, with the provider text written once instead of serialized per class.
+    const inputs = { ...guardedInputs(schema.typeName, name, schema, args, opts), __provider: PROVIDER_TEXT[schema.kind] };
+    super(`pulumi-nodejs:dynamic/basip:${schema.typeName}`, name, inputs, withSecretOutputs(schema, opts));
     warnPlainHttp(args.device);
   }
 }

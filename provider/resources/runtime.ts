@@ -83,3 +83,13 @@ export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider 
 export const main = providerFor("main");
 /** `SecondSipAccount`'s implementation. */
 export const second = providerFor("second");
+
+/**
+ * The provider objects the `__provider` texts (`dynamic.ts`) hand to Pulumi's host. `main`, `second`
+ * and `configure` stay exported as well: states written by earlier versions hold a text that calls
+ * them, and the host deletes a resource with the text from its state.
+ */
+export const providers: Readonly<Record<AccountKind, pulumi.dynamic.ResourceProvider>> = {
+  main: { configure, ...main },
+  second: { configure, ...second },
+};

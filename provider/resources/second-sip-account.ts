@@ -4,7 +4,6 @@
  * Its path is unpublished: see `DeviceArgs.secondAccountPath`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { secondSipAccountProvider } from "./dynamic";
 import { SECOND_SIP_ACCOUNT, SecondSipAccountSettings } from "../schema/accounts";
 import { AccountResource } from "./account-resource";
 import { DeviceArgs, expectTrue, MatchesSchema } from "./device-args";
@@ -40,7 +39,7 @@ export class SecondSipAccount extends AccountResource {
   declare readonly outbound: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SecondSipAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    super(secondSipAccountProvider, "SecondSipAccount", SECOND_SIP_ACCOUNT, name, args, opts);
+    super(SECOND_SIP_ACCOUNT, name, args, opts);
   }
 }
 

@@ -4,7 +4,6 @@
  * `/api/v1/device/sip/settings`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { sipAccountProvider } from "./dynamic";
 import { SIP_ACCOUNT, SipAccountOptions, SipAccountSettings } from "../schema/accounts";
 import type { Registration } from "../schema/registration-codecs";
 import { AccountResource } from "./account-resource";
@@ -72,7 +71,7 @@ export class SipAccount extends AccountResource {
   declare readonly registration: pulumi.Output<Registration>;
 
   constructor(name: string, args: SipAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    super(sipAccountProvider, "SipAccount", SIP_ACCOUNT, name, args, opts);
+    super(SIP_ACCOUNT, name, args, opts);
   }
 }
 

@@ -5,6 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { SecondSipAccount, SipAccount } from "../../provider";
+import { PROVIDER_TEXT } from "../../provider/resources/dynamic";
+import { legacyText } from "../support/legacy-provider";
 import { failureOf, newStack, TestStack } from "./harness";
 
 jest.setTimeout(180_000);
@@ -121,13 +123,14 @@ test("6. stack export has no plaintext password; the device never received WebPa
   expect(dev.receivedWebPass()).toBe(false);
 });
 
-test("9. a reformatted or upgraded provider text produces no diff on existing resources", async () => {
+test("9. the provider text an earlier version stored produces no diff on existing resources, and up replaces it", async () => {
   const state = JSON.parse(ts.cli(["stack", "export"]));
+  const legacy = { main: await legacyText("main"), second: await legacyText("second") };
   let touched = 0;
   for (const r of state.deployment.resources) {
     for (const props of [r.inputs, r.outputs]) {
       if (props?.__provider) {
-        props.__provider = `// an older build of pulumi-basip\n${props.__provider.replace(/\n\n/g, "\n  \n")}`;
+        props.__provider = r.type.endsWith(":SecondSipAccount") ? legacy.second : legacy.main;
         touched++;
       }
     }
@@ -140,6 +143,16 @@ test("9. a reformatted or upgraded provider text produces no diff on existing re
   const preview = await ts.stack.preview({ diff: true });
   expect(preview.changeSummary).toEqual({ same: 3 });
   expect(dev.counts().total).toBe(0);
+  // The next up stores the current text as the inputs, still without a device request; the engine
+  // keeps a no-change resource's outputs, so they hold the older text until the account is updated.
+  expect((await ts.stack.up()).summary.resourceChanges).toEqual({ same: 3 });
+  expect(dev.counts().total).toBe(0);
+  type Stored = { type: string; inputs?: { __provider?: string }; outputs?: { __provider?: string } };
+  const after = (JSON.parse(ts.cli(["stack", "export"])).deployment.resources as Stored[]).filter((r) => r.inputs?.__provider !== undefined);
+  expect(Object.fromEntries(after.map((r) => [r.type.split(":").pop(), [r.inputs?.__provider, r.outputs?.__provider]]))).toEqual({
+    SipAccount: [PROVIDER_TEXT.main, legacy.main],
+    SecondSipAccount: [PROVIDER_TEXT.second, legacy.second],
+  });
 });
 
 test("10. destroy forgets the accounts: state is empty, the device keeps its settings", async () => {

@@ -10,7 +10,7 @@ import type { DiagnosticEvent, EngineEvent } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { DeviceArgs, SipAccount } from "../../provider";
 import { accountInputs } from "../../provider/resources/device-args";
-import { sipAccountProvider } from "../../provider/resources/dynamic";
+import { PROVIDER_TEXT } from "../../provider/resources/dynamic";
 import { SIP_ACCOUNT } from "../../provider/schema/accounts";
 import { failureOf, newStack, TestStack } from "./harness";
 
@@ -29,8 +29,12 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-/** A bare dynamic resource with the package's provider, bypassing the class and its checks. */
-class Raw extends pulumi.dynamic.Resource {}
+/** A bare dynamic resource with the package's provider text, bypassing the class and its checks. */
+class Raw extends pulumi.CustomResource {
+  constructor(name: string, inputs: pulumi.Inputs) {
+    super("pulumi-nodejs:dynamic/basip:SipAccount", name, { ...inputs, __provider: PROVIDER_TEXT.main });
+  }
+}
 
 const clearAll = () => emu.devices.forEach((d) => d.clearRequests());
 const writes = () => emu.devices.map((d) => d.counts().write);
@@ -63,7 +67,7 @@ describe("one device account, one resource", () => {
         // the provider process still refuses the second write of the account.
         const raw = (name: string, user: string) => {
           const args = { device: deviceOf(dev), ...base, user } as { device: DeviceArgs };
-          return new Raw(sipAccountProvider, name, accountInputs(SIP_ACCOUNT, args), {}, "basip", "SipAccount");
+          return new Raw(name, accountInputs(SIP_ACCOUNT, args));
         };
         raw("raw-a", "3001").id.apply(() => raw("raw-b", "3002"));
         return;

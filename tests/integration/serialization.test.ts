@@ -1,75 +1,53 @@
 /**
- * The dynamic provider objects as Pulumi serializes them into every resource's state: small, free of
- * secrets, of this repo's paths and of dependency sources, requiring only `pulumi-basip/runtime`; and
- * the text works when loaded the way Pulumi's dynamic-provider host loads it, in a fresh node
- * process of a separate project that has the package installed from a local folder.
+ * The `__provider` text stored in every resource's state (provider/resources/dynamic.ts): small, free
+ * of secrets, of this repo's paths and of dependency sources, requiring only `pulumi-basip/runtime`;
+ * it works when loaded the way Pulumi's dynamic-provider host loads it, in a fresh node process of a
+ * separate project that has the package installed from a local folder; and the runtime still serves
+ * the text that Pulumi's closure serializer wrote for earlier versions (states in the field hold it).
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type EmulatedDevice, type Emulator } from "../../emulator";
+import type { AccountKind } from "../../provider/schema/accounts";
 import { closeAllClients } from "../../provider/client/sessions";
-import { secondSipAccountProvider, sipAccountProvider } from "../../provider/resources/dynamic";
+import { PROVIDER_TEXT } from "../../provider/resources/dynamic";
+import { legacyText } from "../support/legacy-provider";
 
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, "..", "..");
 const REQUIRE_FROM_STRING = path.join(REPO, "node_modules", "require-from-string");
 const ADMIN_PASSWORD = "123456";
+const METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"];
 
-type Provider = pulumi.dynamic.ResourceProvider;
+/** The dist build is what users run; the TypeScript source is what jest loads. Both must hold the same text. */
+const dist = require(path.join(REPO, "dist", "provider", "resources", "dynamic.js")) as { PROVIDER_TEXT: typeof PROVIDER_TEXT };
 
-/** The dist build is what users run; the TypeScript source is what jest loads. Both must serialize alike. */
-const dist = require(path.join(REPO, "dist", "provider", "resources", "dynamic.js")) as { sipAccountProvider: Provider; secondSipAccountProvider: Provider };
+describe.each(["main", "second"] as const)("the %s account's __provider text", (kind) => {
+  const text = PROVIDER_TEXT[kind];
 
-const cases: [string, Provider, "main" | "second"][] = [
-  ["sipAccountProvider (source)", sipAccountProvider, "main"],
-  ["secondSipAccountProvider (source)", secondSipAccountProvider, "second"],
-  ["sipAccountProvider (dist)", dist.sipAccountProvider, "main"],
-  ["secondSipAccountProvider (dist)", dist.secondSipAccountProvider, "second"],
-];
-
-const serialize = (p: Provider) => pulumi.runtime.serializeFunction(() => p, { allowSecrets: true });
-
-describe.each(cases)("%s serialized", (_name, provider, kind) => {
-  let text: string;
-  let containsSecrets: boolean;
-  beforeAll(async () => {
-    ({ text, containsSecrets } = await serialize(provider));
+  it("is one short line, the same in source and dist, and about 30 times smaller than the serializer's", async () => {
+    expect(text).toBe(dist.PROVIDER_TEXT[kind]);
+    expect(text.split("\n").filter((l) => l !== "")).toHaveLength(1);
+    expect(text.length).toBeLessThan(100);
+    expect((await legacyText(kind)).length).toBeGreaterThan(20 * text.length);
   });
 
-  it("is small and holds no secret", () => {
-    expect(text.length).toBeGreaterThan(200);
-    expect(text.length).toBeLessThan(4096);
-    expect(containsSecrets).toBe(false);
+  it("captures no dependency source, no secret and no path of this repo", () => {
+    for (const s of ["io-ts", "fp-ts", "node-fetch", "isDeepStrictEqual", "createHash", "lifecycle", "WebPass", ADMIN_PASSWORD, REPO]) expect(text).not.toContain(s);
   });
 
-  it("captures no dependency source and no path of this repo", () => {
-    for (const s of ["io-ts", "fp-ts", "node-fetch", "TaskEither", "isDeepStrictEqual", "createHash", "lifecycle", "WebPass"]) expect(text).not.toContain(s);
-    expect(text).not.toContain(REPO);
-    expect(text).not.toContain(ADMIN_PASSWORD);
-  });
-
-  it('requires nothing but "pulumi-basip/runtime", once per method', () => {
+  it(`requires nothing but "pulumi-basip/runtime" and hands the host its ${kind} provider, with every method`, () => {
     const targets = [...text.matchAll(/require\s*\(([^)]*)\)/g)].map((m) => m[1].trim());
-    expect(targets).toHaveLength(7);
-    expect(new Set(targets)).toEqual(new Set(['"pulumi-basip/runtime"']));
+    expect(targets).toEqual(['"pulumi-basip/runtime"']);
     expect(text).not.toMatch(/\bimport\s*\(/);
+    expect(text).toBe(`exports.handler = () => require("pulumi-basip/runtime").providers.${kind};\n`);
+    const provider = require(REQUIRE_FROM_STRING)(text).handler() as Record<string, unknown>;
+    expect(METHODS.filter((m) => typeof provider[m] === "function")).toEqual(METHODS);
+    expect(Object.keys(provider).sort()).toEqual([...METHODS].sort());
   });
-
-  it(`calls the runtime's ${kind} implementation for every method`, () => {
-    for (const m of ["check", "diff", "create", "read", "update", "delete"]) expect(text).toContain(`require("pulumi-basip/runtime").${kind}.${m}(`);
-    expect(text).toContain('require("pulumi-basip/runtime").configure(');
-    expect(text).not.toContain(`.${kind === "main" ? "second" : "main"}.`);
-    expect(text).toMatch(/^exports\.handler = __f0;/);
-  });
-});
-
-it("source and dist serialize to the same text", async () => {
-  expect((await serialize(sipAccountProvider)).text).toBe((await serialize(dist.sipAccountProvider)).text);
-  expect((await serialize(secondSipAccountProvider)).text).toBe((await serialize(dist.secondSipAccountProvider)).text);
 });
 
 // ---- loading the text as Pulumi's host does, in a separate project ---------------------------------
@@ -78,8 +56,9 @@ it("source and dist serialize to the same text", async () => {
 const HOST_SCRIPT = `
 const fs = require("fs");
 const requireFromString = require(process.env.RFS);
-const provider = requireFromString(fs.readFileSync(process.env.TEXT_FILE, "utf8")).handler();
 (async () => {
+  // Inside the async block, as the host calls it inside each RPC: a failure is the RPC's error.
+  const provider = requireFromString(fs.readFileSync(process.env.TEXT_FILE, "utf8")).handler();
   await provider.configure({ config: { get: () => undefined } });
   const checked = await provider.check({}, JSON.parse(process.env.INPUTS));
   if (checked.failures.length > 0) throw new Error("check failed: " + JSON.stringify(checked.failures));
@@ -116,8 +95,9 @@ describe("loaded by a fresh node process in a sample project", () => {
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
-  async function host(cwd: string, provider: Provider, inputs: Record<string, unknown>) {
-    const { text } = await serialize(provider);
+  /** Runs the host script in `cwd` on the current text of `kind`, or on the text an earlier version stored. */
+  async function host(cwd: string, kind: AccountKind, inputs: Record<string, unknown>, stored: "current" | "legacy" = "current") {
+    const text = stored === "current" ? PROVIDER_TEXT[kind] : await legacyText(kind);
     const textFile = path.join(cwd, `provider-${Date.now()}-${Math.random().toString(16).slice(2)}.js.txt`);
     fs.writeFileSync(textFile, text);
     const env: NodeJS.ProcessEnv = { ...process.env, RFS: REQUIRE_FROM_STRING, TEXT_FILE: textFile, INPUTS: JSON.stringify(inputs) };
@@ -140,7 +120,7 @@ describe("loaded by a fresh node process in a sample project", () => {
       transport: "udp",
     };
     const mark = dev.requests.length;
-    const { stdout } = await host(sample, sipAccountProvider, inputs);
+    const { stdout } = await host(sample, "main", inputs);
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#sip-account`);
     // check's change markers (a new resource: first password, first admin password) are kept in outputs;
@@ -184,7 +164,7 @@ describe("loaded by a fresh node process in a sample project", () => {
       userId: "1001",
       outbound: "",
     };
-    const { stdout } = await host(sample, secondSipAccountProvider, inputs);
+    const { stdout } = await host(sample, "second", inputs);
     const out = JSON.parse(stdout);
     expect(out.created.id).toBe(`${dev.url}#second-sip-account`);
     expect(out.created.outs).toEqual({ ...inputs, passwordVersion: 1, devicePasswordVersion: 1, deviceInfo: expect.objectContaining({ model: "AQ-07L" }) });
@@ -201,9 +181,16 @@ describe("loaded by a fresh node process in a sample project", () => {
     expect(dev.receivedWebPass()).toBe(false);
   });
 
+  it("still serves the text an earlier version stored (the serializer's, calling main/second/configure)", async () => {
+    const inputs = { device: { endpoint: dev.url }, devicePassword: ADMIN_PASSWORD, proxy: "sip:pbx.example.com", realm: "pbx.example.com", user: "1009", password: "s3cret-1009", stun: { ip: "stun.example.com", port: 3478 } };
+    const out = JSON.parse((await host(sample, "main", inputs, "legacy")).stdout);
+    expect(out.created.id).toBe(`${dev.url}#sip-account`);
+    expect(dev.main.user).toBe("1009");
+  });
+
   it("fails to load where pulumi-basip is not installed (nothing of it is inlined)", async () => {
     const mark = dev.requests.length;
-    const err = await host(empty, sipAccountProvider, { device: { endpoint: dev.url }, devicePassword: ADMIN_PASSWORD }).then(
+    const err = await host(empty, "main", { device: { endpoint: dev.url }, devicePassword: ADMIN_PASSWORD }).then(
       () => undefined,
       (e: { code?: number; stderr?: string }) => e,
     );
