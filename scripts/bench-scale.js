@@ -138,8 +138,8 @@ async function runFloorFleet({ sites, perSite }) {
   );
   const ms = {};
   try {
-    const env = { PULUMI_SKIP_CHECKPOINTS: "true" };
-    for (const ts of stacks) await ts.stack.workspace.setEnvVars?.(env);
+    // As the basip-fleet runs beside it: checkpoints skipped.
+    for (const ts of stacks) ts.stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
     for (const [key, op] of [
       ["preview", (st) => st.preview()],
       ["up", (st) => st.up()],
