@@ -11,6 +11,11 @@ import { PROVIDER_TEXT } from "./dynamic";
 import { guardedInputs } from "./guards";
 import { warnPlainHttp } from "./warnings";
 
+/** The type token of an account's resources, as Pulumi's dynamic-provider host serves them: `pulumi-nodejs:dynamic/basip:SipAccount`. */
+export function typeToken(schema: Pick<AccountSchema, "typeName">): string {
+  return `pulumi-nodejs:dynamic/basip:${schema.typeName}`;
+}
+
 /**
  * A BAS-IP SIP account as a dynamic resource (type `pulumi-nodejs:dynamic/basip:<class>`, served by
  * Pulumi's dynamic-provider host from the `__provider` text); subclassed once per account.
@@ -33,7 +38,7 @@ export abstract class AccountResource extends pulumi.CustomResource {
   protected constructor(schema: AccountSchema, name: string, args: { device: pulumi.Input<DeviceArgs> }, opts: pulumi.CustomResourceOptions | undefined) {
     // What `pulumi.dynamic.Resource` does, with the provider text written once instead of serialized per class.
     const inputs = { ...guardedInputs(schema.typeName, name, schema, args, opts), __provider: PROVIDER_TEXT[schema.kind] };
-    super(`pulumi-nodejs:dynamic/basip:${schema.typeName}`, name, inputs, withSecretOutputs(schema, opts));
+    super(typeToken(schema), name, inputs, withSecretOutputs(schema, opts));
     warnPlainHttp(args.device);
   }
 }

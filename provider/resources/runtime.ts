@@ -38,10 +38,11 @@ function duplicateWrite(step: string, title: string, id: string): ResourceError 
   );
 }
 
-/** The provider implementation of one account type. */
+/** The provider implementation of one account type, `configure` included. */
 export function providerFor(kind: AccountKind): pulumi.dynamic.ResourceProvider {
   const schema = ACCOUNTS[kind];
   return {
+    configure,
     check: (olds: Props, news: Props) =>
       quietly(async () => {
         const { [DUPLICATE_INPUT]: _duplicate, ...inputs } = news;
@@ -86,10 +87,7 @@ export const second = providerFor("second");
 
 /**
  * The provider objects the `__provider` texts (`dynamic.ts`) hand to Pulumi's host. `main`, `second`
- * and `configure` stay exported as well: states written by earlier versions hold a text that calls
+ * and `configure` are also exported by name: states written by earlier versions hold a text that calls
  * them, and the host deletes a resource with the text from its state.
  */
-export const providers: Readonly<Record<AccountKind, pulumi.dynamic.ResourceProvider>> = {
-  main: { configure, ...main },
-  second: { configure, ...second },
-};
+export const providers: Readonly<Record<AccountKind, pulumi.dynamic.ResourceProvider>> = { main, second };

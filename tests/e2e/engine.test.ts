@@ -125,7 +125,7 @@ test("6. stack export has no plaintext password; the device never received WebPa
 
 test("9. the provider text an earlier version stored produces no diff on existing resources, and up replaces it", async () => {
   const state = JSON.parse(ts.cli(["stack", "export"]));
-  const legacy = { main: await legacyText("main"), second: await legacyText("second") };
+  const legacy = { main: legacyText("main"), second: legacyText("second") };
   let touched = 0;
   for (const r of state.deployment.resources) {
     for (const props of [r.inputs, r.outputs]) {

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DiagnosticEvent, EngineEvent } from "@pulumi/pulumi/automation";
 import { Emulator, EmulatedDevice, startEmulator } from "../../emulator";
 import { DeviceArgs, SipAccount } from "../../provider";
+import { typeToken } from "../../provider/resources/account-resource";
 import { accountInputs } from "../../provider/resources/device-args";
 import { PROVIDER_TEXT } from "../../provider/resources/dynamic";
 import { SIP_ACCOUNT } from "../../provider/schema/accounts";
@@ -32,7 +33,7 @@ afterAll(async () => {
 /** A bare dynamic resource with the package's provider text, bypassing the class and its checks. */
 class Raw extends pulumi.CustomResource {
   constructor(name: string, inputs: pulumi.Inputs) {
-    super("pulumi-nodejs:dynamic/basip:SipAccount", name, { ...inputs, __provider: PROVIDER_TEXT.main });
+    super(typeToken(SIP_ACCOUNT), name, { ...inputs, __provider: PROVIDER_TEXT.main });
   }
 }
 

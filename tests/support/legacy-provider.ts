@@ -1,38 +1,21 @@
 /**
- * The `__provider` text that earlier versions of pulumi-basip stored in every resource's state: Pulumi's
+ * The `__provider` text that earlier versions of pulumi-basip stored in every resource's state (Pulumi's
  * closure serializer applied to provider objects whose methods each call the runtime's
- * `main`/`second`/`configure`. Tests use it to show that such states keep working after an upgrade.
+ * `main`/`second`/`configure`), as recorded in the 0.1.0 state fixture. Tests use it to show that such
+ * states keep working after an upgrade.
  */
-import * as pulumi from "@pulumi/pulumi";
-import type { AccountKind } from "../../provider/schema/accounts";
+import * as fs from "fs";
+import * as path from "path";
+import { typeToken } from "../../provider/resources/account-resource";
+import { ACCOUNTS, AccountKind } from "../../provider/schema/accounts";
 
-/**
- * The text Pulumi's serializer made of the provider objects of earlier versions (each method one line
- * calling the runtime's `main`/`second`/`configure`), as stored in existing stacks.
- */
-export async function legacyText(kind: AccountKind): Promise<string> {
-  const k = kind;
-  type P = Record<string, unknown>;
-  const legacy: pulumi.dynamic.ResourceProvider =
-    k === "main"
-      ? {
-          configure: (r) => require("pulumi-basip/runtime").configure(r),
-          check: (o: P, n: P) => require("pulumi-basip/runtime").main.check(o, n),
-          diff: (i: string, o: P, n: P) => require("pulumi-basip/runtime").main.diff(i, o, n),
-          create: (n: P) => require("pulumi-basip/runtime").main.create(n),
-          read: (i: string, o: P) => require("pulumi-basip/runtime").main.read(i, o),
-          update: (i: string, o: P, n: P) => require("pulumi-basip/runtime").main.update(i, o, n),
-          delete: (i: string, o: P) => require("pulumi-basip/runtime").main.delete(i, o),
-        }
-      : {
-          configure: (r) => require("pulumi-basip/runtime").configure(r),
-          check: (o: P, n: P) => require("pulumi-basip/runtime").second.check(o, n),
-          diff: (i: string, o: P, n: P) => require("pulumi-basip/runtime").second.diff(i, o, n),
-          create: (n: P) => require("pulumi-basip/runtime").second.create(n),
-          read: (i: string, o: P) => require("pulumi-basip/runtime").second.read(i, o),
-          update: (i: string, o: P, n: P) => require("pulumi-basip/runtime").second.update(i, o, n),
-          delete: (i: string, o: P) => require("pulumi-basip/runtime").second.delete(i, o),
-        };
-  return (await pulumi.runtime.serializeFunction(() => legacy, { allowSecrets: true })).text;
+const FIXTURE = path.join(__dirname, "..", "fixtures", "state-0.1.0", "stack.json");
+
+/** The text the 0.1.0 fixture stores for the account type `kind`. */
+export function legacyText(kind: AccountKind): string {
+  const state = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as { deployment: { resources: { type: string; inputs?: { __provider?: string } }[] } };
+  const type = typeToken(ACCOUNTS[kind]);
+  const text = state.deployment.resources.find((r) => r.type === type)?.inputs?.__provider;
+  if (text === undefined) throw new Error(`${FIXTURE}: no ${type} with a __provider`);
+  return text;
 }
-
